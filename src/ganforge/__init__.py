@@ -1,0 +1,19 @@
+"""ganforge: the classic generative image models, trained with one loop, on a laptop CPU or many GPUs."""
+__version__ = "0.1.0"
+
+from .errors import GanforgeError  # noqa: E402
+
+
+def train(*args, **kwargs):
+    """See ganforge.trainer.train."""
+    from .trainer import train as _train
+    return _train(*args, **kwargs)
+
+
+def load(run, device: str = "cpu"):
+    """Load a trained run folder (or checkpoint file): `ganforge.load("runs/x").sample(16, label=3)`."""
+    from .api import TrainedRun
+    return TrainedRun(run, device)
+
+
+__all__ = ["GanforgeError", "__version__", "load", "train"]

@@ -1,0 +1,49 @@
+"""Use a trained run from Python: `ganforge.load(RUN).sample(16, label=3)`."""
+from pathlib import Path
+
+import torch
+
+from .checkpoint import load_checkpoint
+from .config import load_config
+from .errors import GanforgeError
+from .methods.base import DataInfo
+from .trainer import build_method
+
+
+class TrainedRun:
+    def __init__(self, run: str | Path, device: str = "cpu"):
+        checkpoint = load_checkpoint(run)
+        self.path = Path(run)
+        self.step = int(checkpoint["step"])
+        # Inference: full precision, default memory layout, whatever the run trained with.
+        self.config = load_config(None, ["train.precision=fp32", "train.channels_last=false"],
+                                  base=checkpoint["config"])
+        info = checkpoint["data_info"]
+        self.info = DataInfo(tuple(info["image_shape"]), list(info["class_names"]))
+        self.method = build_method(self.config, self.info, torch.device(device))
+        self.method.load_state_dict(checkpoint["method"])
+
+    @property
+    def class_names(self) -> list[str]:
+        return self.info.class_names
+
+    @property
+    def conditional(self) -> bool:
+        return bool(getattr(self.config.model, "conditional", False))
+
+    def label_index(self, label: int | str) -> int:
+        """A class by name ('3', 'female') or by index."""
+        if not self.conditional:
+            raise GanforgeError(f"run {self.path} is not conditional: it cannot draw a chosen label")
+        names = self.class_names
+        if str(label) in names:
+            return names.index(str(label))
+        if isinstance(label, int) or str(label).isdigit():
+            if 0 <= int(label) < len(names):
+                return int(label)
+        raise GanforgeError(f"unknown label '{label}' for run {self.path}; its labels are: {', '.join(names)}")
+
+    def sample(self, n: int = 64, label: int | str | None = None, seed: int | None = None) -> torch.Tensor:
+        """n images in [-1, 1], N x C x H x W; a chosen class for conditional runs."""
+        labels = None if label is None else torch.full((n,), self.label_index(label), dtype=torch.long)
+        return self.method.sample(n, labels=labels, seed=seed)

@@ -1,0 +1,112 @@
+"""Typed run configuration: dataclasses with defaults, YAML recipes, and `key=value` overrides (OmegaConf)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional
+
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from .errors import GanforgeError
+from .registry import method_entry
+
+
+@dataclass
+class DataConfig:
+    name: str = "mnist"  # mnist | folder
+    root: Optional[str] = None  # dataset location; GANFORGE_DATA when unset; embedded MNIST subset when both unset
+    split: str = "train"
+    image_size: int = 28
+    channels: int = 1
+    labels: str = "auto"  # auto | folders | none
+    download: bool = False  # let torchvision download MNIST into root
+    cache: bool = True  # keep the decoded uint8 tensor on disk so later runs skip decoding
+
+
+@dataclass
+class TrainConfig:
+    batch_size: int = 128
+    steps: int = 0  # budgets: the first one reached stops the run; all 0 means one epoch
+    epochs: float = 0.0
+    minutes: float = 0.0
+    seed: int = 0
+    log_every: int = 25
+    sample_every: int = 500
+    checkpoint_every: int = 1000
+    sample_count: int = 64
+    device: str = "auto"  # auto | cpu | cuda | cuda:N
+    threads: int = 0  # torch threads; 0 keeps torch's default
+    precision: str = "bf16"  # bf16 (autocast, fp32 weights) | fp32
+    channels_last: bool = True
+    compile: bool = False
+    out_dir: str = "runs"
+    progress: bool = True
+    tensorboard: bool = True
+
+
+@dataclass
+class RunConfig:
+    recipe: str = "custom"
+    method: str = "gan"
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    model: Any = None  # the method's own dataclass, chosen by `method`
+
+
+def recipe_names() -> list[str]:
+    files = resources.files("ganforge") / "recipes"
+    return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".yaml"))
+
+
+def recipe_path(name: str) -> Path:
+    path = Path(str(resources.files("ganforge") / "recipes" / f"{name}.yaml"))
+    if not path.is_file():
+        raise GanforgeError(f"unknown recipe '{name}'; run `ganforge recipes` to list them ({', '.join(recipe_names())})")
+    return path
+
+
+def load_config(recipe: Optional[str] = None, overrides: tuple[str, ...] | list[str] = (),
+                base: Optional[dict] = None) -> RunConfig:
+    """Resolve a run config: defaults <- recipe YAML (or a saved config dict) <- `key=value` overrides."""
+    layers = []
+    if base is not None:
+        layers.append(OmegaConf.create(base))
+    if recipe is not None:
+        source = Path(recipe) if recipe.endswith((".yaml", ".yml")) else recipe_path(recipe)
+        try:
+            layers.append(OmegaConf.load(source))
+        except (OSError, OmegaConfBaseException, ValueError) as err:
+            raise GanforgeError(f"cannot read recipe {source}: {err}") from None
+        if recipe_path_is_builtin(recipe):
+            layers[-1].recipe = recipe
+    for item in overrides:
+        if "=" not in item:
+            raise GanforgeError(f"override '{item}' is not key=value (e.g. train.batch_size=64)")
+    try:
+        layers.append(OmegaConf.from_dotlist(list(overrides)))
+    except OmegaConfBaseException as err:
+        raise GanforgeError(f"bad override: {err}") from None
+    method = next((str(layer.method) for layer in reversed(layers) if "method" in layer), RunConfig.method)
+    schema = OmegaConf.structured(RunConfig(method=method, model=method_entry(method).config_cls()))
+    try:
+        merged = OmegaConf.merge(schema, *layers)
+        return OmegaConf.to_object(merged)
+    except OmegaConfBaseException as err:
+        key = getattr(err, "full_key", None) or ""
+        reason = str(err).splitlines()[0]
+        raise GanforgeError(f"bad config value{f' for {key}' if key else ''}: {reason} "
+                            "(check the key's spelling and type; `ganforge recipes --show NAME` prints a recipe)") from None
+
+
+def recipe_path_is_builtin(recipe: str) -> bool:
+    return not recipe.endswith((".yaml", ".yml"))
+
+
+def config_to_dict(cfg: RunConfig) -> dict:
+    return OmegaConf.to_container(OmegaConf.structured(cfg))
+
+
+def config_to_yaml(cfg: RunConfig) -> str:
+    return OmegaConf.to_yaml(OmegaConf.structured(cfg))

@@ -1,0 +1,42 @@
+"""Data layer: files -> in-memory uint8 tensors (cached), then shuffled batches in [-1, 1]."""
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from ..config import DataConfig
+from ..errors import GanforgeError
+from .batches import BatchStream
+from .cache import cache_key, cached
+from .folder import folder_fingerprint, load_folder
+from .image_data import ImageData, to_float, to_uint8
+from .mnist import data_root, load_mnist
+
+__all__ = ["BatchStream", "ImageData", "load_dataset", "to_float", "to_uint8"]
+
+
+def load_dataset(cfg: DataConfig, announce=print) -> ImageData:
+    if cfg.name == "mnist":
+        data = load_mnist(cfg.root, cfg.split, cfg.download, announce)
+        if cfg.image_size != 28 or cfg.channels != 1:
+            key = cache_key(kind="mnist-resized", source=data.source, size=cfg.image_size, channels=cfg.channels)
+            data = cached(key, lambda: resize_dataset(data, cfg.image_size, cfg.channels), cfg.cache)
+        return data
+    if cfg.name == "folder":
+        root = data_root(cfg.root)
+        if root is None:
+            raise GanforgeError("data.name=folder needs a folder: add data.root=PATH (or --data-root PATH)")
+        key = cache_key(kind="folder", root=str(Path(root).expanduser().resolve()), files=folder_fingerprint(root),
+                        size=cfg.image_size, channels=cfg.channels, labels=cfg.labels)
+        return cached(key, lambda: load_folder(root, cfg.image_size, cfg.channels, cfg.labels), cfg.cache)
+    raise GanforgeError(f"unknown dataset '{cfg.name}' (data.name): use mnist or folder")
+
+
+def resize_dataset(data: ImageData, size: int, channels: int) -> ImageData:
+    images = data.images.float()
+    if images.shape[-1] != size:
+        images = F.interpolate(images, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
+    if images.shape[1] != channels:
+        images = images.expand(-1, channels, -1, -1) if images.shape[1] == 1 else images.mean(1, keepdim=True)
+    images = images.round().clamp(0, 255).to(torch.uint8).contiguous()
+    return ImageData(images, data.labels, data.class_names, f"{data.source} at {size}x{size}x{channels}")

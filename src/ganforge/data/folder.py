@@ -1,0 +1,72 @@
+"""Any folder of images (recursive), optionally with class sub-folders as labels, decoded to uint8 once."""
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import GanforgeError
+from .image_data import ImageData
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+
+
+def list_images(root: Path) -> list[Path]:
+    if not root.is_dir():
+        raise GanforgeError(f"image folder {root} does not exist; set data.root to a folder of images")
+    files = sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    if not files:
+        raise GanforgeError(f"no images (.jpg .png .webp .bmp) found under {root}; point data.root at a folder "
+                            "that holds images (sub-folders are searched)")
+    return files
+
+
+def folder_labels(root: Path, files: list[Path], mode: str) -> tuple[list[int] | None, list[str]]:
+    """Class sub-folders as labels: `folders` demands them, `auto` uses them when every image has one."""
+    if mode == "none":
+        return None, []
+    parents = [f.relative_to(root).parts for f in files]
+    in_class_dirs = all(len(parts) >= 2 for parts in parents)
+    if mode == "auto" and not in_class_dirs:
+        return None, []
+    if not in_class_dirs:
+        loose = next(root / Path(*p) for p in parents if len(p) < 2)
+        raise GanforgeError(f"data.labels=folders but {loose} is not inside a class sub-folder; move it into one "
+                            "or set data.labels=none")
+    names = sorted({p[0] for p in parents})
+    if mode == "auto" and len(names) < 2:
+        return None, []
+    index = {name: k for k, name in enumerate(names)}
+    return [index[p[0]] for p in parents], names
+
+
+def decode_image(path: Path, size: int, channels: int) -> np.ndarray:
+    """Resize the shorter side to `size`, centre-crop to a square, return H x W x C uint8."""
+    try:
+        with Image.open(path) as img:
+            img = ImageOps.exif_transpose(img).convert("L" if channels == 1 else "RGB")
+            img = ImageOps.fit(img, (size, size), method=Image.Resampling.BICUBIC)
+            array = np.asarray(img, dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, ValueError) as err:
+        raise GanforgeError(f"cannot read image {path} ({err}); delete or replace the file") from None
+    return array[:, :, None] if array.ndim == 2 else array
+
+
+def load_folder(root: str, image_size: int, channels: int, labels: str = "auto") -> ImageData:
+    root_path = Path(root).expanduser()
+    files = list_images(root_path)
+    label_list, class_names = folder_labels(root_path, files, labels)
+    # PIL releases the GIL while decoding, so threads use every core.
+    with ThreadPoolExecutor() as pool:
+        arrays = list(pool.map(lambda f: decode_image(f, image_size, channels), files))
+    images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
+    label_tensor = torch.tensor(label_list, dtype=torch.long) if label_list is not None else None
+    return ImageData(images, label_tensor, class_names, f"image folder {root_path} ({len(files)} files)")
+
+
+def folder_fingerprint(root: str) -> list[tuple[str, int, int]]:
+    """What the cache key needs to notice added, removed or edited files."""
+    root_path = Path(root).expanduser()
+    files = list_images(root_path)
+    return [(str(f.relative_to(root_path)), f.stat().st_size, f.stat().st_mtime_ns) for f in files]

@@ -1,0 +1,2 @@
+"""Training methods, one file each; importing this package registers them all."""
+from . import gan  # noqa: F401

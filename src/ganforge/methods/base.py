@@ -1,0 +1,67 @@
+"""What every training method provides to the one loop in train.py."""
+import contextlib
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+import torch.nn as nn
+
+from ..config import RunConfig
+
+
+@dataclass
+class DataInfo:
+    """What a method needs to know about its data to build networks (saved in checkpoints)."""
+    image_shape: tuple[int, int, int]
+    class_names: list[str]
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+
+def identity_wrap(module: nn.Module) -> nn.Module:
+    return module
+
+
+class Method:
+    """One optimisation step, sampling and state for resume. Subclasses register with `@register(name, Config)`.
+
+    `wrap` turns a network into its training form (DDP and/or torch.compile); the raw network is what is saved.
+    `batches_per_step` tells the loop how many batches one `train_step` consumes (n_critic for a WGAN).
+    """
+    batches_per_step = 1
+
+    def __init__(self, cfg: RunConfig, info: DataInfo, device: torch.device,
+                 wrap: Callable[[nn.Module], nn.Module] = identity_wrap):
+        self.cfg, self.model_cfg, self.info, self.device, self.wrap = cfg, cfg.model, info, device, wrap
+        self.bf16 = cfg.train.precision == "bf16"
+        self.channels_last = cfg.train.channels_last
+
+    def autocast(self):
+        """bf16 autocast: weights and losses stay fp32; convs and matmuls run in bf16."""
+        if not self.bf16:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=torch.bfloat16)
+
+    def place(self, module: nn.Module, conv: bool = True) -> nn.Module:
+        module = module.to(self.device)
+        if conv and self.channels_last:
+            module = module.to(memory_format=torch.channels_last)
+        return module
+
+    def train_step(self, batch: tuple[torch.Tensor, torch.Tensor | None]) -> dict[str, torch.Tensor]:
+        raise NotImplementedError
+
+    def sample(self, n: int, labels: torch.Tensor | None = None, seed: int | None = None) -> torch.Tensor:
+        raise NotImplementedError
+
+    def fixed_grid(self, count: int, seed: int) -> tuple[torch.Tensor, int]:
+        """The same inputs every time: (images in [-1, 1], images per row) for progress grids."""
+        raise NotImplementedError
+
+    def state_dict(self) -> dict:
+        raise NotImplementedError
+
+    def load_state_dict(self, state: dict) -> None:
+        raise NotImplementedError

@@ -1,0 +1,196 @@
+"""The GAN family as one method with pluggable parts: architecture, loss, conditioning, critic schedule, EMA.
+
+MLP GAN, DCGAN, conditional GAN, WGAN (weight clipping), WGAN-GP, LSGAN and hinge GAN are recipes of it.
+"""
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn as nn
+
+from ..errors import GanforgeError
+from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, dcgan_init
+from ..registry import register
+from .base import Method
+from .ema import EMA
+from .gan_losses import LOSSES, discriminator_loss, generator_loss, gradient_penalty
+
+
+@dataclass
+class GanConfig:
+    architecture: str = "dcgan"  # mlp | dcgan
+    latent_dim: int = 100
+    features: int = 64  # DCGAN: channels of D's first conv and G's last hidden layer
+    mlp_hidden: list[int] = field(default_factory=lambda: [256, 512, 1024])  # G's widths; D uses them reversed
+    dropout: float = 0.3  # MLP discriminator
+    init: str = "dcgan"  # dcgan: N(0, 0.02) | default: PyTorch's
+    conditional: bool = False  # class-conditional G and D (needs labelled data)
+    embed_dim: int = 32
+    loss: str = "bce"  # bce (non-saturating) | wgan | lsgan | hinge
+    d_norm: str = "batch"  # batch | instance | layer | none
+    n_critic: int = 1  # discriminator steps per generator step
+    clip_value: float = 0.0  # WGAN weight clipping; 0 = off
+    gradient_penalty: float = 0.0  # WGAN-GP weight (10 in the paper); 0 = off
+    optimizer: str = "adam"  # adam | rmsprop
+    lr_generator: float = 2e-4
+    lr_discriminator: float = 2e-4
+    betas: list[float] = field(default_factory=lambda: [0.5, 0.999])
+    ema_decay: float = 0.0  # generator EMA for sampling; 0 = off
+
+
+def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int], num_classes: int) -> tuple[nn.Module, nn.Module]:
+    classes = num_classes if cfg.conditional else 0
+    if cfg.architecture == "mlp":
+        generator = MLPGenerator(cfg.latent_dim, image_shape, cfg.mlp_hidden, classes, cfg.embed_dim)
+        discriminator = MLPDiscriminator(image_shape, cfg.mlp_hidden[::-1], cfg.dropout, classes, cfg.embed_dim)
+    elif cfg.architecture == "dcgan":
+        try:
+            generator = DCGANGenerator(cfg.latent_dim, image_shape, cfg.features, classes, cfg.embed_dim)
+            discriminator = DCGANDiscriminator(image_shape, cfg.features, cfg.d_norm, classes, cfg.embed_dim)
+        except ValueError as err:
+            raise GanforgeError(f"{err} (set data.image_size)") from None
+    else:
+        raise GanforgeError(f"unknown model.architecture '{cfg.architecture}': use mlp or dcgan")
+    if cfg.init == "dcgan":
+        dcgan_init(generator)
+        dcgan_init(discriminator)
+    return generator, discriminator
+
+
+def build_optimizer(cfg: GanConfig, params, lr: float) -> torch.optim.Optimizer:
+    if cfg.optimizer == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=tuple(cfg.betas))
+    if cfg.optimizer == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr)
+    raise GanforgeError(f"unknown model.optimizer '{cfg.optimizer}': use adam or rmsprop")
+
+
+@register("gan", GanConfig)
+class GAN(Method):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        m, info = self.model_cfg, self.info
+        if m.loss not in LOSSES:
+            raise GanforgeError(f"unknown model.loss '{m.loss}': use one of {', '.join(LOSSES)}")
+        if m.conditional and info.num_classes < 2:
+            raise GanforgeError("model.conditional=true needs labelled data (class sub-folders or MNIST); "
+                                "this dataset has no labels")
+        self.batches_per_step = m.n_critic
+        conv = m.architecture == "dcgan"
+        generator, discriminator = build_networks(m, info.image_shape, info.num_classes)
+        self.generator = self.place(generator, conv)
+        self.discriminator = self.place(discriminator, conv)
+        self.train_generator = self.wrap(self.generator)
+        self.train_discriminator = self.wrap(self.discriminator)
+        self.opt_generator = build_optimizer(m, self.generator.parameters(), m.lr_generator)
+        self.opt_discriminator = build_optimizer(m, self.discriminator.parameters(), m.lr_discriminator)
+        self.ema = EMA(self.generator, m.ema_decay) if m.ema_decay > 0 else None
+        # Under DDP every parameter must get a gradient each backward, so D cannot be frozen in G's step.
+        self.freeze_d_for_g = not isinstance(self.train_discriminator, nn.parallel.DistributedDataParallel)
+
+    @property
+    def conditional(self) -> bool:
+        return self.model_cfg.conditional
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Training noise comes from the global RNG (saved in checkpoints); fixed noise from its own generator."""
+        if generator is None:
+            return torch.randn(n, self.model_cfg.latent_dim, device=self.device)
+        return torch.randn(n, self.model_cfg.latent_dim, generator=generator).to(self.device)
+
+    def train_step(self, batch):
+        m = self.model_cfg
+        images, labels = batch
+        real_chunks = images.chunk(m.n_critic)
+        label_chunks = labels.chunk(m.n_critic) if self.conditional else [None] * m.n_critic
+        G, D = self.train_generator, self.train_discriminator
+        for i, (real, y) in enumerate(zip(real_chunks, label_chunks)):
+            # Only the last critic step keeps G's graph: its fakes are reused for the generator step.
+            last = i == m.n_critic - 1
+            with self.autocast():
+                with torch.set_grad_enabled(last):
+                    fake = G(self.noise(real.shape[0]), y)
+                real_scores, fake_scores = D(real, y).float(), D(fake.detach(), y).float()
+                loss_d = discriminator_loss(m.loss, real_scores, fake_scores)
+                if m.gradient_penalty > 0:
+                    penalty = gradient_penalty(D, real, fake, y)
+                    loss_d = loss_d + m.gradient_penalty * penalty
+            self.opt_discriminator.zero_grad(set_to_none=True)
+            loss_d.backward()
+            self.opt_discriminator.step()
+            if m.clip_value > 0:
+                with torch.no_grad():
+                    for p in self.discriminator.parameters():
+                        p.clamp_(-m.clip_value, m.clip_value)
+        if self.freeze_d_for_g:
+            self.discriminator.requires_grad_(False)
+        with self.autocast():
+            loss_g = generator_loss(m.loss, D(fake, y).float())
+        self.opt_generator.zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.opt_generator.step()
+        if self.freeze_d_for_g:
+            self.discriminator.requires_grad_(True)
+        if self.ema is not None:
+            self.ema.update(self.generator)
+        logs = {"loss_d": loss_d.detach(), "loss_g": loss_g.detach(),
+                "score_real": real_scores.detach().mean(), "score_fake": fake_scores.detach().mean()}
+        if m.gradient_penalty > 0:
+            logs["gradient_penalty"] = penalty.detach()
+        return logs
+
+    @property
+    def sampler(self) -> nn.Module:
+        return self.ema.model if self.ema is not None else self.generator
+
+    @torch.no_grad()
+    def generate(self, noise: torch.Tensor, labels: torch.Tensor | None = None, batch_size: int = 256) -> torch.Tensor:
+        """Images in [-1, 1] (fp32, eval mode, on the CPU) from given noise and labels."""
+        if self.conditional and labels is None:
+            labels = torch.arange(noise.shape[0]) % self.info.num_classes
+        generator = self.sampler
+        was_training = generator.training
+        generator.eval()
+        out = []
+        for start in range(0, noise.shape[0], batch_size):
+            y = labels[start: start + batch_size].to(self.device) if self.conditional else None
+            out.append(generator(noise[start: start + batch_size].to(self.device), y).float().cpu())
+        generator.train(was_training)
+        return torch.cat(out)
+
+    def sample(self, n, labels=None, seed=None):
+        rng = torch.Generator().manual_seed(seed) if seed is not None else None
+        noise = self.noise(n, rng)
+        if labels is not None:
+            labels = torch.as_tensor(labels, dtype=torch.long).expand(n) if torch.as_tensor(labels).dim() == 0 \
+                else torch.as_tensor(labels, dtype=torch.long)
+        return self.generate(noise, labels)
+
+    def fixed_grid(self, count, seed):
+        if not self.conditional:
+            return self.sample(count, seed=seed), max(1, int(count ** 0.5))
+        per_class = max(1, count // self.info.num_classes)
+        labels = torch.arange(self.info.num_classes).repeat_interleave(per_class)
+        return self.sample(len(labels), labels=labels, seed=seed), per_class
+
+    def discriminator_scores(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        self.discriminator.eval()
+        with torch.no_grad():
+            scores = self.discriminator(images.to(self.device), labels).float().cpu()
+        self.discriminator.train()
+        return scores
+
+    def state_dict(self):
+        state = {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
+                 "opt_generator": self.opt_generator.state_dict(),
+                 "opt_discriminator": self.opt_discriminator.state_dict()}
+        if self.ema is not None:
+            state["ema"] = self.ema.state_dict()
+        return state
+
+    def load_state_dict(self, state):
+        self.generator.load_state_dict(state["generator"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        self.opt_generator.load_state_dict(state["opt_generator"])
+        self.opt_discriminator.load_state_dict(state["opt_discriminator"])
+        if self.ema is not None:
+            self.ema.load_state_dict(state["ema"])

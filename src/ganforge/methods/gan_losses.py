@@ -1,0 +1,36 @@
+"""Adversarial losses as small functions of the discriminator's raw scores (logits or critic values)."""
+import torch
+import torch.nn.functional as F
+
+LOSSES = ("bce", "wgan", "lsgan", "hinge")
+
+
+def discriminator_loss(kind: str, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    if kind == "bce":  # -log D(x) - log(1 - D(G(z))), with D = sigmoid(score)
+        return F.softplus(-real).mean() + F.softplus(fake).mean()
+    if kind == "wgan":  # the critic maximises E[f(x)] - E[f(G(z))]
+        return fake.mean() - real.mean()
+    if kind == "lsgan":
+        return 0.5 * ((real - 1).pow(2).mean() + fake.pow(2).mean())
+    if kind == "hinge":
+        return F.relu(1 - real).mean() + F.relu(1 + fake).mean()
+    raise ValueError(f"unknown GAN loss '{kind}': use one of {', '.join(LOSSES)}")
+
+
+def generator_loss(kind: str, fake: torch.Tensor) -> torch.Tensor:
+    if kind == "bce":  # non-saturating: -log D(G(z)) instead of log(1 - D(G(z)))
+        return F.softplus(-fake).mean()
+    if kind in ("wgan", "hinge"):
+        return -fake.mean()
+    if kind == "lsgan":
+        return 0.5 * (fake - 1).pow(2).mean()
+    raise ValueError(f"unknown GAN loss '{kind}': use one of {', '.join(LOSSES)}")
+
+
+def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+    """Gulrajani et al. 2017: E[(||grad f(x_hat)||_2 - 1)^2] at x_hat uniformly between real and fake."""
+    weight = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device)
+    mixed = (weight * real.detach() + (1 - weight) * fake.detach()).requires_grad_(True)
+    scores = critic(mixed, labels)
+    (grad,) = torch.autograd.grad(scores.float().sum(), mixed, create_graph=True)
+    return (grad.flatten(1).float().norm(2, dim=1) - 1).pow(2).mean()

@@ -1,0 +1,58 @@
+"""DCGAN (Radford et al. 2015) at 28x28 (MNIST), 32x32, 64x64 (faces) and 128x128: strided (transposed) convs."""
+import torch
+import torch.nn as nn
+
+from .conditioning import LabelEmbedding, ScoreHead
+from .init import norm_2d
+
+
+def dcgan_layout(image_size: int) -> tuple[int, int]:
+    """(side of the first feature map, number of 2x up/down-samplings) for a square image size."""
+    start = 7 if image_size % 7 == 0 else 4
+    ups = (image_size // start).bit_length() - 1
+    if start << ups != image_size:
+        raise ValueError(f"DCGAN supports sizes 28, 32, 64, 128 (7 or 4 times a power of two), not {image_size}")
+    return start, ups
+
+
+class DCGANGenerator(nn.Module):
+    def __init__(self, latent_dim: int, image_shape: tuple[int, int, int], features: int = 64,
+                 num_classes: int = 0, embed_dim: int = 32):
+        super().__init__()
+        channels, size, _ = image_shape
+        self.start, ups = dcgan_layout(size)
+        self.width = features * 2 ** (ups - 1)
+        self.labels = LabelEmbedding(num_classes, embed_dim)
+        # Equivalent to the paper's first 4x4 transposed conv on a 1x1 input, written as a linear layer.
+        self.project = nn.Linear(latent_dim + self.labels.dim, self.width * self.start ** 2, bias=False)
+        layers, width = [nn.BatchNorm2d(self.width), nn.ReLU(True)], self.width
+        for _ in range(ups - 1):
+            layers += [nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width // 2),
+                       nn.ReLU(True)]
+            width //= 2
+        layers += [nn.ConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh()]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        x = self.project(self.labels.join(z, labels)).view(-1, self.width, self.start, self.start)
+        return self.net(x)
+
+
+class DCGANDiscriminator(nn.Module):
+    """Conv trunk -> features; the label embedding joins the features in the score head."""
+
+    def __init__(self, image_shape: tuple[int, int, int], features: int = 64, norm: str = "batch",
+                 num_classes: int = 0, embed_dim: int = 32):
+        super().__init__()
+        channels, size, _ = image_shape
+        start, downs = dcgan_layout(size)
+        layers, width = [nn.Conv2d(channels, features, 4, 2, 1), nn.LeakyReLU(0.2, True)], features
+        for _ in range(downs - 1):
+            layers += [nn.Conv2d(width, width * 2, 4, 2, 1, bias=norm == "none"), norm_2d(norm, width * 2),
+                       nn.LeakyReLU(0.2, True)]
+            width *= 2
+        self.trunk = nn.Sequential(*layers)
+        self.head = ScoreHead(width * start * start, num_classes, embed_dim)
+
+    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        return self.head(self.trunk(images), labels)

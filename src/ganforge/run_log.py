@@ -1,0 +1,68 @@
+"""A run's logs: metrics CSV (appended across resumes) and TensorBoard events."""
+import csv
+from datetime import datetime
+from pathlib import Path
+
+import torch
+
+
+def new_run_dir(out_dir: str, recipe: str) -> Path:
+    stem = f"{Path(recipe).stem}-{datetime.now():%Y%m%d-%H%M%S}"
+    path, n = Path(out_dir) / stem, 1
+    while path.exists():
+        n += 1
+        path = Path(out_dir) / f"{stem}-{n}"
+    path.mkdir(parents=True)
+    return path
+
+
+class RunLog:
+    def __init__(self, run_dir: Path, resume_step: int | None = None, tensorboard: bool = True):
+        self.csv_path = run_dir / "metrics.csv"
+        self.columns: list[str] | None = None
+        if resume_step is not None and self.csv_path.is_file():
+            self._truncate_after(resume_step)
+        self.tb = None
+        if tensorboard:
+            from torch.utils.tensorboard import SummaryWriter  # deferred: slow import
+            self.tb = SummaryWriter(str(run_dir / "tensorboard"), purge_step=resume_step)
+
+    def _truncate_after(self, step: int) -> None:
+        """Rows logged after the checkpoint we resume from would be repeated: drop them."""
+        with open(self.csv_path, newline="") as f:
+            reader = csv.DictReader(f)
+            self.columns = reader.fieldnames
+            rows = [r for r in reader if int(float(r["step"])) <= step]
+        with open(self.csv_path, "w", newline="") as f:
+            writer = csv.DictWriter(f, self.columns)
+            writer.writeheader()
+            writer.writerows(rows)
+
+    def write(self, step: int, scalars: dict[str, float]) -> None:
+        row = {"step": step, **scalars}
+        new_file = self.columns is None
+        if new_file:
+            self.columns = list(row)
+        with open(self.csv_path, "a", newline="") as f:
+            writer = csv.DictWriter(f, self.columns, extrasaction="ignore")
+            if new_file:
+                writer.writeheader()
+            writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
+        if self.tb is not None:
+            for key, value in scalars.items():
+                self.tb.add_scalar(key, value, step)
+
+    def image(self, tag: str, grid_png: Path, step: int) -> None:
+        if self.tb is not None:
+            import numpy as np
+            from PIL import Image
+            with Image.open(grid_png) as img:
+                self.tb.add_image(tag, np.asarray(img.convert("RGB")), step, dataformats="HWC")
+
+    def close(self) -> None:
+        if self.tb is not None:
+            self.tb.close()
+
+
+def scalars_from(logs: dict[str, torch.Tensor]) -> dict[str, float]:
+    return {k: float(v) for k, v in logs.items()}

@@ -1,0 +1,178 @@
+"""The one training loop for every method: budgets, logging, sample grids, checkpoints, exact resume, DDP."""
+import math
+import random
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from . import __version__
+from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from .config import RunConfig, config_to_dict, config_to_yaml, load_config
+from .data import BatchStream, load_dataset
+from .distributed import (DistContext, any_rank, broadcast_object, gather_objects, init_distributed, shutdown,
+                          wrapper)
+from .errors import GanforgeError
+from .methods.base import DataInfo, Method
+from .registry import method_entry
+from .run_log import RunLog, new_run_dir, scalars_from
+from .viz import plot_loss_curves, save_grid
+
+
+def total_steps(cfg: RunConfig, steps_per_epoch: int) -> float:
+    """The step budget: the smaller of steps and epochs; one epoch when no budget at all is set."""
+    limits = []
+    if cfg.train.steps > 0:
+        limits.append(cfg.train.steps)
+    if cfg.train.epochs > 0:
+        limits.append(math.ceil(cfg.train.epochs * steps_per_epoch))
+    if not limits and cfg.train.minutes <= 0:
+        limits.append(steps_per_epoch)
+    return min(limits) if limits else math.inf
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def build_method(cfg: RunConfig, info: DataInfo, device: torch.device, wrap=None) -> Method:
+    entry = method_entry(cfg.method)
+    return entry.cls(cfg, info, device, **({"wrap": wrap} if wrap else {}))
+
+
+class Trainer:
+    """Owns one run: its method, data stream, run folder and logs. `run()` trains until a budget is met."""
+
+    def __init__(self, cfg: RunConfig, run_dir: Path | None = None, checkpoint: dict | None = None, announce=print):
+        self.cfg = cfg
+        self.ctx: DistContext = init_distributed(cfg.train.device)
+        self.announce = announce if self.ctx.is_main else (lambda *a, **k: None)
+        if cfg.train.threads > 0:
+            torch.set_num_threads(cfg.train.threads)
+        seed_everything(cfg.train.seed + self.ctx.rank)
+        data = load_dataset(cfg.data, self.announce)
+        self.info = DataInfo(tuple(data.shape), list(data.class_names))
+        self.method = build_method(cfg, self.info, self.ctx.device, wrapper(self.ctx, cfg.train.compile))
+        if cfg.train.batch_size % self.ctx.world_size:
+            raise GanforgeError(f"train.batch_size={cfg.train.batch_size} does not split over "
+                                f"{self.ctx.world_size} processes; use a multiple of {self.ctx.world_size}")
+        self.stream = BatchStream(data, cfg.train.batch_size // self.ctx.world_size, cfg.train.seed, self.ctx.rank,
+                                  self.ctx.world_size, self.ctx.device, cfg.train.channels_last)
+        self.steps_per_epoch = max(1, self.stream.steps_per_epoch // self.method.batches_per_step)
+        self.step, self.elapsed_before, self.session_start = 0, 0.0, time.monotonic()
+        if checkpoint is not None:
+            self.restore(checkpoint)
+        if self.ctx.is_main and run_dir is None:
+            run_dir = new_run_dir(cfg.train.out_dir, cfg.recipe)
+        self.run_dir = Path(broadcast_object(str(run_dir) if run_dir else None, self.ctx))
+        self.log = None
+        if self.ctx.is_main:
+            (self.run_dir / "config.yaml").write_text(config_to_yaml(cfg))
+            self.log = RunLog(self.run_dir, self.step if checkpoint else None, cfg.train.tensorboard)
+        self.announce(f"{cfg.recipe}: {data.source}, {len(data):,} images {tuple(data.shape)}, "
+                      f"device {self.ctx.device}, {self.ctx.world_size} process(es), run folder {self.run_dir}")
+
+    def restore(self, checkpoint: dict) -> None:
+        self.method.load_state_dict(checkpoint["method"])
+        self.stream.load_state_dict(checkpoint["stream"][min(self.ctx.rank, len(checkpoint["stream"]) - 1)])
+        set_rng_state(checkpoint["rng"][min(self.ctx.rank, len(checkpoint["rng"]) - 1)])
+        self.step, self.elapsed_before = int(checkpoint["step"]), float(checkpoint.get("elapsed_s", 0.0))
+
+    def elapsed_s(self) -> float:
+        """Training wall time over all sessions of this run."""
+        return self.elapsed_before + time.monotonic() - self.session_start
+
+    def save(self, name: str = "last.pt") -> None:
+        # Every rank has its own RNG and data position: gather them so resume is exact for each rank.
+        rngs, streams = gather_objects(rng_state(), self.ctx), gather_objects(self.stream.state_dict(), self.ctx)
+        if self.ctx.is_main:
+            save_checkpoint(self.run_dir / name, config=config_to_dict(self.cfg), data_info=asdict(self.info),
+                            method=self.method.state_dict(), step=self.step, elapsed_s=self.elapsed_s(),
+                            stream=streams, rng=rngs, versions={"ganforge": __version__, "torch": str(torch.__version__)})
+
+    def save_samples(self) -> None:
+        if not self.ctx.is_main:
+            return
+        images, nrow = self.method.fixed_grid(self.cfg.train.sample_count, self.cfg.train.seed)
+        path = save_grid(images, self.run_dir / "samples" / f"step_{self.step:07d}.png", nrow=nrow)
+        save_grid(images, self.run_dir / "samples.png", nrow=nrow)
+        self.log.image("samples", path, self.step)
+        plot_loss_curves(self.run_dir / "metrics.csv", self.run_dir / "losses.png", self.cfg.recipe)
+
+    def run(self) -> Path:
+        t = self.cfg.train
+        budget = total_steps(self.cfg, self.steps_per_epoch)
+        if self.step >= budget:
+            self.announce(f"run is already at step {self.step} of {budget}; pass --steps N (a total) to train further")
+            return self.run_dir
+        deadline = time.monotonic() + t.minutes * 60 if t.minutes > 0 else math.inf
+        images_per_step = t.batch_size * self.method.batches_per_step
+        bar = tqdm(total=None if math.isinf(budget) else int(budget), initial=self.step, unit="step",
+                   disable=not (self.ctx.is_main and t.progress), dynamic_ncols=True)
+        self.session_start = time.monotonic()
+        window_start, window_steps = time.perf_counter(), 0
+        try:
+            while self.step < budget:
+                logs = self.method.train_step(self.stream.next(self.stream.batch_size * self.method.batches_per_step))
+                self.step += 1
+                window_steps += 1
+                bar.update(1)
+                if self.step % t.log_every == 0 and self.log is not None:
+                    now = time.perf_counter()
+                    scalars = scalars_from(logs)
+                    self.log.write(self.step, {"epoch": self.stream.epoch,
+                                               "time_s": round(self.elapsed_s(), 2),
+                                               "images_per_s": round(images_per_step * window_steps / (now - window_start), 1),
+                                               **scalars})
+                    window_start, window_steps = now, 0
+                    bar.set_postfix({k: f"{v:.3f}" for k, v in scalars.items()}, refresh=False)
+                if self.step % t.sample_every == 0:
+                    self.save_samples()
+                if self.step % t.checkpoint_every == 0:
+                    self.save()
+                if t.minutes > 0 and any_rank(time.monotonic() >= deadline, self.ctx):
+                    break
+        except KeyboardInterrupt:
+            bar.close()
+            self.save()
+            self.announce(f"\ninterrupted at step {self.step}: saved {self.run_dir / 'last.pt'}; "
+                          f"continue with `ganforge train --resume {self.run_dir}`")
+            raise
+        bar.close()
+        self.save()
+        self.save_samples()
+        self.announce(f"done: step {self.step}, samples {self.run_dir / 'samples.png'}, "
+                      f"checkpoint {self.run_dir / 'last.pt'}")
+        return self.run_dir
+
+    def close(self) -> None:
+        if self.log is not None:
+            self.log.close()
+        shutdown(self.ctx)
+
+
+def train(recipe: str | None = None, overrides=(), resume: str | Path | None = None, announce=print,
+          **budget) -> Path:
+    """Train a recipe (or resume a run) and return its run folder.
+
+    `budget` may hold steps, epochs, minutes (they override train.* of the recipe). On resume the saved
+    config is used, with `overrides` and `budget` on top; steps and epochs are totals for the run.
+    """
+    checkpoint, run_dir = None, None
+    extra = [f"train.{k}={v}" for k, v in budget.items() if v is not None]
+    if resume is not None:
+        checkpoint = load_checkpoint(resume)
+        run_dir = Path(resume) if Path(resume).is_dir() else Path(resume).parent
+        cfg = load_config(None, [*overrides, *extra], base=checkpoint["config"])
+    else:
+        cfg = load_config(recipe or "mnist-dcgan", [*overrides, *extra])
+    trainer = Trainer(cfg, run_dir, checkpoint, announce)
+    try:
+        return trainer.run()
+    finally:
+        trainer.close()

@@ -1,0 +1,26 @@
+import torch
+
+from ganforge.config import load_config
+from ganforge.methods.base import DataInfo
+from ganforge.methods.gan import GAN
+
+TARGET_MEAN = torch.tensor([0.5, -0.3])
+TARGET_STD = torch.tensor([0.1, 0.2])
+
+
+def test_gan_learns_a_2d_gaussian():
+    """An MLP GAN on points in the plane: samples' mean and spread must move to the target's."""
+    torch.manual_seed(0)
+    cfg = load_config("mnist-mlp-gan", ["model.mlp_hidden=[32,32]", "model.latent_dim=4", "model.dropout=0",
+                                        "model.lr_generator=2e-3", "model.lr_discriminator=2e-3",
+                                        "train.precision=fp32", "train.channels_last=false"])
+    gan = GAN(cfg, DataInfo((1, 1, 2), []), torch.device("cpu"))
+    before = gan.sample(2000, seed=1).view(-1, 2)
+    error_before = (before.mean(0) - TARGET_MEAN).abs().max()
+    for _ in range(1500):
+        real = (TARGET_MEAN + TARGET_STD * torch.randn(64, 2)).view(64, 1, 1, 2)
+        gan.train_step((real, None))
+    after = gan.sample(2000, seed=1).view(-1, 2)
+    assert error_before > 0.25
+    assert (after.mean(0) - TARGET_MEAN).abs().max() < 0.08
+    assert torch.allclose(after.std(0), TARGET_STD, atol=0.08)
