@@ -160,11 +160,17 @@ def train(recipe: str | None = None, overrides=(), resume: str | Path | None = N
           **budget) -> Path:
     """Train a recipe (or resume a run) and return its run folder.
 
-    `budget` may hold steps, epochs, minutes (they override train.* of the recipe). On resume the saved
-    config is used, with `overrides` and `budget` on top; steps and epochs are totals for the run.
+    `budget` may hold steps, epochs, minutes; any of them replaces the recipe's budget as a whole. On resume
+    the saved config is used, with `overrides` and `budget` on top; steps and epochs are totals for the run,
+    minutes count from now.
     """
     checkpoint, run_dir = None, None
-    extra = [f"train.{k}={v}" for k, v in budget.items() if v is not None]
+    given = {k: v for k, v in budget.items() if v is not None}
+    unknown = set(given) - {"steps", "epochs", "minutes"}
+    if unknown:
+        raise TypeError(f"unknown budget {', '.join(sorted(unknown))}: use steps, epochs or minutes")
+    # A budget given here replaces the recipe's whole budget: `--minutes 10` trains for ten minutes.
+    extra = [f"train.{k}={given.get(k, 0)}" for k in ("steps", "epochs", "minutes")] if given else []
     if resume is not None:
         checkpoint = load_checkpoint(resume)
         run_dir = Path(resume) if Path(resume).is_dir() else Path(resume).parent

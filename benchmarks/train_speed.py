@@ -1,0 +1,109 @@
+"""Training-step speed of ganforge's GAN recipes against the textbook scripts in ../shared/baselines.
+
+    python benchmarks/train_speed.py [--iters 10] [--baselines ../shared/baselines] [--variants default,fp32,compile]
+
+Prints one JSON line per (model, variant): ms_per_step, images_per_s, peak_rss_mb, data_wait_pct (time spent
+waiting for the next batch, % of a step) and, in the same run, the textbook script's ms_per_iter and the ratio
+(textbook ms / ganforge ms; > 1 means ganforge is faster). Synthetic data, CPU, fp32 weights throughout.
+Each measurement runs in its own process so peak RSS belongs to it alone.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+MODELS = {  # ganforge recipe -> (textbook script, batch)
+    "mnist-mlp-gan": ("mlp_gan.py", 64),
+    "mnist-dcgan": ("dcgan28.py", 128),
+    "faces-dcgan": ("dcgan64.py", 128),
+}
+VARIANTS = {  # variant -> config overrides on top of the recipe
+    "default": [],  # what `ganforge train` uses: bf16 autocast + channels_last
+    "fp32": ["train.precision=fp32", "train.channels_last=false"],
+    "bf16": ["train.precision=bf16", "train.channels_last=false"],
+    "compile": ["train.compile=true"],
+}
+
+
+def measure(recipe: str, variant: str, iters: int, warmup: int) -> dict:
+    import torch
+
+    from ganforge.config import load_config
+    from ganforge.data import BatchStream
+    from ganforge.data.image_data import ImageData
+    from ganforge.distributed import DistContext, wrapper
+    from ganforge.methods.base import DataInfo
+    from ganforge.trainer import build_method
+
+    torch.manual_seed(0)
+    cfg = load_config(recipe, VARIANTS[variant])
+    c, s = cfg.data.channels, cfg.data.image_size
+    n = cfg.train.batch_size * 4
+    data = ImageData(torch.randint(0, 256, (n, c, s, s), dtype=torch.uint8), torch.arange(n) % 10,
+                     [str(k) for k in range(10)] if cfg.model.conditional else [], "synthetic")
+    method = build_method(cfg, DataInfo((c, s, s), data.class_names), torch.device("cpu"),
+                          wrapper(DistContext(), cfg.train.compile))
+    stream = BatchStream(data, cfg.train.batch_size, channels_last=cfg.train.channels_last)
+    count = cfg.train.batch_size * method.batches_per_step
+    start = time.perf_counter()
+    for _ in range(warmup):
+        method.train_step(stream.next(count))
+    warmup_s = time.perf_counter() - start
+    wait = 0.0
+    start = time.perf_counter()
+    for _ in range(iters):
+        t0 = time.perf_counter()
+        batch = stream.next(count)
+        wait += time.perf_counter() - t0
+        method.train_step(batch)
+    elapsed = time.perf_counter() - start
+    return {"model": recipe, "variant": variant, "ms_per_step": round(1000 * elapsed / iters, 2),
+            "images_per_s": round(count * iters / elapsed, 1), "data_wait_pct": round(100 * wait / elapsed, 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "batch": cfg.train.batch_size, "threads": torch.get_num_threads(), "iters": iters,
+            "warmup_s": round(warmup_s, 2), "torch": torch.__version__}
+
+
+def child(args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=1200)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if out.returncode != 0 or not lines:
+        return {"error": (out.stderr or out.stdout)[-500:]}
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--iters", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--models", default=",".join(MODELS))
+    p.add_argument("--variants", default="default,fp32,compile")
+    p.add_argument("--baselines", default=os.environ.get(
+        "GANFORGE_BASELINES", str(Path(__file__).resolve().parents[2] / "shared" / "baselines")))
+    p.add_argument("--one", nargs=2, metavar=("RECIPE", "VARIANT"), help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.one:
+        print(json.dumps(measure(*args.one, args.iters, args.warmup)), flush=True)
+        return
+    for recipe in args.models.split(","):
+        script, batch = MODELS[recipe]
+        baseline = child([str(Path(args.baselines) / script), "--iters", str(args.iters), "--warmup",
+                          str(args.warmup), "--batch", str(batch)])
+        for variant in args.variants.split(","):
+            warmup = args.warmup + (5 if variant == "compile" else 0)  # compilation happens in the warm-up
+            row = child([__file__, "--one", recipe, variant, "--iters", str(args.iters), "--warmup", str(warmup)])
+            if "ms_per_step" in row and "ms_per_iter" in baseline:
+                row["textbook_ms_per_iter"] = baseline["ms_per_iter"]
+                row["textbook_peak_rss_mb"] = baseline["peak_rss_mb"]
+                row["speedup_vs_textbook"] = round(baseline["ms_per_iter"] / row["ms_per_step"], 2)
+            elif "error" in baseline:
+                row["textbook_error"] = baseline["error"]
+            print(json.dumps({**row, "model": recipe, "variant": variant}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""One module per CLI sub-command; each has `add(subparsers)` that registers it with `func` as its action.
+
+Adding a command: write commands/NAME.py and append "NAME" to MODULES.
+"""
+import importlib
+
+MODULES = ["train", "sample", "recipes"]
+
+
+def add_all(subparsers) -> None:
+    for name in MODULES:
+        importlib.import_module(f"{__name__}.{name}").add(subparsers)
