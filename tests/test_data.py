@@ -52,11 +52,24 @@ def test_missing_or_empty_folder(tmp_path, setup, needle):
         load_dataset(DataConfig(name="folder", root=str(root), image_size=32, channels=3))
 
 
-def test_unreadable_image_names_the_file(image_folder):
+def test_unreadable_image_is_skipped_with_one_warning_line(image_folder):
     bad = image_folder / "circle" / "broken.png"
     bad.write_bytes(b"not a png")
-    with pytest.raises(GanforgeError, match="broken.png"):
-        load_dataset(DataConfig(name="folder", root=str(image_folder), image_size=32, channels=3, cache=False))
+    said = []
+    data = load_dataset(DataConfig(name="folder", root=str(image_folder), image_size=32, channels=3, cache=False),
+                        announce=said.append)
+    assert len(data) == 24 and data.labels.tolist() == [0] * 12 + [1] * 12
+    (line,) = [s for s in said if "broken.png" in s]
+    assert line.startswith("warning: skipping") and "not-an-image" in line and "\n" not in line
+
+
+def test_folder_without_one_usable_image_is_an_error(tmp_path):
+    root = tmp_path / "bad"
+    root.mkdir()
+    (root / "broken.png").write_bytes(b"not a png")
+    (root / "empty.jpg").write_bytes(b"")
+    with pytest.raises(GanforgeError, match="no usable image"):
+        load_dataset(DataConfig(name="folder", root=str(root), image_size=32, channels=3), announce=lambda s: None)
 
 
 def write_idx(path, array):

@@ -20,7 +20,8 @@ class DataConfig:
     split: str = "train"
     image_size: int = 28
     channels: int = 1
-    labels: str = "auto"  # auto | folders | none
+    labels: str = "auto"  # auto | folders | filename | none
+    label_pattern: str = ""  # labels=filename: a preset (utkface-gender, utkface-race) or a regex with (?P<label>...)
     download: bool = False  # let torchvision download MNIST into root
     cache: bool = True  # keep the decoded uint8 tensor on disk so later runs skip decoding
 

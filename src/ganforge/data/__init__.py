@@ -8,6 +8,7 @@ from ..config import DataConfig
 from ..errors import GanforgeError
 from .batches import BatchStream
 from .cache import cache_key, cached
+from .check import CHECKS_VERSION
 from .folder import folder_fingerprint, load_folder
 from .image_data import ImageData, to_float, to_uint8
 from .mnist import data_root, load_mnist
@@ -27,8 +28,10 @@ def load_dataset(cfg: DataConfig, announce=print) -> ImageData:
         if root is None:
             raise GanforgeError("data.name=folder needs a folder: add data.root=PATH (or --data-root PATH)")
         key = cache_key(kind="folder", root=str(Path(root).expanduser().resolve()), files=folder_fingerprint(root),
-                        size=cfg.image_size, channels=cfg.channels, labels=cfg.labels)
-        return cached(key, lambda: load_folder(root, cfg.image_size, cfg.channels, cfg.labels), cfg.cache)
+                        size=cfg.image_size, channels=cfg.channels, labels=cfg.labels, pattern=cfg.label_pattern,
+                        checks=CHECKS_VERSION)
+        return cached(key, lambda: load_folder(root, cfg.image_size, cfg.channels, cfg.labels, cfg.label_pattern,
+                                               announce), cfg.cache)
     raise GanforgeError(f"unknown dataset '{cfg.name}' (data.name): use mnist or folder")
 
 

@@ -7,9 +7,12 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import GanforgeError
+from .check import check_files, skip_lines
+from .filename_labels import filename_labels, label_pattern as parse_pattern
 from .image_data import ImageData
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+MAX_ASPECT = 2.5  # longer side over shorter side: beyond this the square centre crop keeps under 40%
 
 
 def list_images(root: Path) -> list[Path]:
@@ -22,10 +25,18 @@ def list_images(root: Path) -> list[Path]:
     return files
 
 
-def folder_labels(root: Path, files: list[Path], mode: str) -> tuple[list[int] | None, list[str]]:
-    """Class sub-folders as labels: `folders` demands them, `auto` uses them when every image has one."""
+def folder_labels(root: Path, files: list[Path], mode: str,
+                  pattern: str = "") -> tuple[list[int | None] | None, list[str]]:
+    """Class sub-folders as labels: `folders` demands them, `auto` uses them when every image has one.
+
+    `filename` parses each file's name with `pattern`; a malformed name gets None (the caller skips it).
+    """
     if mode == "none":
         return None, []
+    if mode == "filename":
+        names, class_names = filename_labels(files, pattern)
+        index = {name: k for k, name in enumerate(class_names)}
+        return [None if name is None else index[name] for name in names], class_names
     parents = [f.relative_to(root).parts for f in files]
     in_class_dirs = all(len(parts) >= 2 for parts in parents)
     if mode == "auto" and not in_class_dirs:
@@ -53,16 +64,41 @@ def decode_image(path: Path, size: int, channels: int) -> np.ndarray:
     return array[:, :, None] if array.ndim == 2 else array
 
 
-def load_folder(root: str, image_size: int, channels: int, labels: str = "auto") -> ImageData:
+def load_folder(root: str, image_size: int, channels: int, labels: str = "auto", label_pattern: str = "",
+                warn=print) -> ImageData:
+    """Decode every usable image; files `ganforge data check` would flag are skipped with one warning line each."""
     root_path = Path(root).expanduser()
     files = list_images(root_path)
-    label_list, class_names = folder_labels(root_path, files, labels)
+    label_list, class_names = folder_labels(root_path, files, labels, label_pattern)
+    hint = f"expected {parse_pattern(label_pattern).describe()}" if labels == "filename" else ""
+    # Half the training size: a smaller image would be upscaled more than 2x.
+    report = check_files(files, min_size=image_size // 2, max_aspect=MAX_ASPECT, channels=channels,
+                         labels=label_list, label_hint=hint)
+    for line in skip_lines(report):
+        warn(line)
+    keep = [k for k, f in enumerate(files) if f not in report.bad_files]
     # PIL releases the GIL while decoding, so threads use every core.
     with ThreadPoolExecutor() as pool:
-        arrays = list(pool.map(lambda f: decode_image(f, image_size, channels), files))
+        arrays = list(pool.map(lambda k: decode_or_warn(files[k], image_size, channels, warn), keep))
+    keep, arrays = [k for k, a in zip(keep, arrays) if a is not None], [a for a in arrays if a is not None]
+    if not keep:
+        raise GanforgeError(f"no usable image under {root_path}: all {len(files)} files were skipped (see the "
+                            f"warnings); `ganforge data check {root_path}` lists them with the fix")
+    if len(keep) < len(files):
+        counts = ", ".join(f"{n} {kind}" for kind, n in report.counts().items())
+        warn(f"warning: skipped {len(files) - len(keep)} of {len(files)} files under {root_path} ({counts}); "
+             f"`ganforge data check {root_path}` lists them with the fix")
     images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
-    label_tensor = torch.tensor(label_list, dtype=torch.long) if label_list is not None else None
-    return ImageData(images, label_tensor, class_names, f"image folder {root_path} ({len(files)} files)")
+    label_tensor = torch.tensor([label_list[k] for k in keep], dtype=torch.long) if label_list is not None else None
+    return ImageData(images, label_tensor, class_names, f"image folder {root_path} ({len(keep)} of {len(files)} files)")
+
+
+def decode_or_warn(path: Path, size: int, channels: int, warn) -> np.ndarray | None:
+    try:
+        return decode_image(path, size, channels)
+    except GanforgeError as err:  # changed or broke since it was checked
+        warn(f"warning: skipping {err}")
+        return None
 
 
 def folder_fingerprint(root: str) -> list[tuple[str, int, int]]:
