@@ -3,7 +3,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
+
+# Tiny models run fastest on one thread, and tests then never oversubscribe the cores of a busy machine.
+torch.set_num_threads(1)
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GANFORGE_SHARED", REPO.parent / "shared"))
