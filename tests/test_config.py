@@ -2,7 +2,7 @@ import pytest
 
 from ganforge.config import load_config, recipe_names
 from ganforge.errors import GanforgeError
-from ganforge.methods.gan import GanConfig
+from ganforge.registry import method_entry
 
 
 def test_every_recipe_resolves_to_typed_config():
@@ -12,7 +12,7 @@ def test_every_recipe_resolves_to_typed_config():
     for name in names:
         cfg = load_config(name)
         assert cfg.recipe == name
-        assert isinstance(cfg.model, GanConfig)
+        assert isinstance(cfg.model, method_entry(cfg.method).config_cls)
 
 
 def test_textbook_settings():

@@ -1,5 +1,6 @@
 """A run's logs: metrics CSV (appended across resumes) and TensorBoard events."""
 import csv
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -19,9 +20,14 @@ def new_run_dir(out_dir: str, recipe: str) -> Path:
 class RunLog:
     def __init__(self, run_dir: Path, resume_step: int | None = None, tensorboard: bool = True):
         self.csv_path = run_dir / "metrics.csv"
+        self.eval_path = run_dir / "eval.jsonl"
         self.columns: list[str] | None = None
         if resume_step is not None and self.csv_path.is_file():
             self._truncate_after(resume_step)
+        if resume_step is not None and self.eval_path.is_file():
+            lines = self.eval_path.read_text().splitlines()
+            kept = [line for line in lines if json.loads(line)["step"] <= resume_step]
+            self.eval_path.write_text("".join(f"{line}\n" for line in kept))
         self.tb = None
         if tensorboard:
             from torch.utils.tensorboard import SummaryWriter  # deferred: slow import
@@ -51,6 +57,14 @@ class RunLog:
         if self.tb is not None:
             for key, value in scalars.items():
                 self.tb.add_scalar(key, value, step)
+
+    def write_eval(self, step: int, scores: dict[str, float], context: dict) -> None:
+        """Held-out scores, one JSON line each with what they were measured on (eval.jsonl)."""
+        with open(self.eval_path, "a") as f:
+            f.write(json.dumps({"step": step, **context, **scores}) + "\n")
+        if self.tb is not None:
+            for key, value in scores.items():
+                self.tb.add_scalar(f"eval/{key}", value, step)
 
     def image(self, tag: str, grid_png: Path, step: int) -> None:
         if self.tb is not None:

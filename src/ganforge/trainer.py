@@ -2,7 +2,7 @@
 import math
 import random
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +65,7 @@ class Trainer:
                                   self.ctx.world_size, self.ctx.device, cfg.train.channels_last)
         self.steps_per_epoch = max(1, self.stream.steps_per_epoch // self.method.batches_per_step)
         self.step, self.elapsed_before, self.session_start = 0, 0.0, time.monotonic()
+        self.held_out, self.last_scores = None, (-1, {})
         if checkpoint is not None:
             self.restore(checkpoint)
         if self.ctx.is_main and run_dir is None:
@@ -128,6 +129,8 @@ class Trainer:
                     self.save_samples()
                 if self.step % t.checkpoint_every == 0:
                     self.save()
+                if self.step % self.steps_per_epoch == 0:
+                    self.evaluate()
                 if t.minutes > 0 and any_rank(time.monotonic() >= deadline, self.ctx):
                     break
         except KeyboardInterrupt:
@@ -139,9 +142,29 @@ class Trainer:
         bar.close()
         self.save()
         self.save_samples()
+        scores = self.evaluate()
+        if scores:
+            listed = ", ".join(f"{k} {v:.4g}" for k, v in scores.items())
+            self.announce(f"held-out ({self.held_out.source}): {listed}")
         self.announce(f"done: step {self.step}, samples {self.run_dir / 'samples.png'}, "
                       f"checkpoint {self.run_dir / 'last.pt'}")
         return self.run_dir
+
+    def evaluate(self) -> dict[str, float]:
+        """The method's held-out scores, logged to eval.jsonl: the other split (MNIST's test set); a folder has
+        no splits, so there it is its own images. Methods without `evaluate` cost nothing."""
+        if not self.ctx.is_main or type(self.method).evaluate is Method.evaluate:
+            return {}
+        if self.last_scores[0] != self.step:
+            if self.held_out is None:
+                split = "test" if self.cfg.data.split == "train" else "train"
+                self.held_out = load_dataset(replace(self.cfg.data, split=split), lambda *a: None)
+            scores = self.method.evaluate(self.held_out)
+            context = {"epoch": round(self.step / self.steps_per_epoch, 3), "time_s": round(self.elapsed_s(), 2),
+                       "data": self.held_out.source}
+            self.log.write_eval(self.step, scores, context)
+            self.last_scores = (self.step, scores)
+        return self.last_scores[1]
 
     @staticmethod
     def accumulate(window: dict, logs: dict) -> None:

@@ -1,2 +1,2 @@
 """Training methods, one file each; importing this package registers them all."""
-from . import gan  # noqa: F401
+from . import gan, vae  # noqa: F401

@@ -7,6 +7,7 @@ import torch
 import torch.nn as nn
 
 from ..config import RunConfig
+from ..data import ImageData
 
 
 @dataclass
@@ -55,6 +56,13 @@ class Method:
 
     def sample(self, n: int, labels: torch.Tensor | None = None, seed: int | None = None) -> torch.Tensor:
         raise NotImplementedError
+
+    def evaluate(self, data: ImageData) -> dict[str, float]:
+        """Scores on held-out data, called by the loop after every epoch and at the end; {} = nothing to score.
+
+        Must not draw from the global RNG (resume is exact) and must leave the networks as it found them.
+        """
+        return {}
 
     def fixed_grid(self, count: int, seed: int) -> tuple[torch.Tensor, int]:
         """The same inputs every time: (images in [-1, 1], images per row) for progress grids."""
