@@ -52,3 +52,13 @@ def test_saved_config_round_trips():
     cfg = load_config("mnist-cgan", ["train.seed=7"])
     again = load_config(None, base=config_to_dict(cfg))
     assert again == cfg
+
+
+def test_a_yaml_file_of_ones_own_is_a_recipe(tmp_path):
+    path = tmp_path / "my-gan.yaml"
+    path.write_text("method: gan\nmodel: {architecture: mlp, latent_dim: 7}\ntrain: {batch_size: 5}\n")
+    cfg = load_config(str(path), ["train.seed=3"])
+    assert (cfg.recipe, cfg.model.latent_dim, cfg.train.batch_size, cfg.train.seed) == ("my-gan", 7, 5, 3)
+    path.write_text("model: {latent_dim: [\n")
+    with pytest.raises(GanforgeError, match="cannot read recipe"):
+        load_config(str(path))

@@ -80,8 +80,7 @@ def load_config(recipe: Optional[str] = None, overrides: tuple[str, ...] | list[
             layers.append(OmegaConf.load(source))
         except (OSError, OmegaConfBaseException, ValueError) as err:
             raise GanforgeError(f"cannot read recipe {source}: {err}") from None
-        if recipe_path_is_builtin(recipe):
-            layers[-1].recipe = recipe
+        layers[-1].recipe = source.stem
     for item in overrides:
         if "=" not in item:
             raise GanforgeError(f"override '{item}' is not key=value (e.g. train.batch_size=64)")
@@ -99,10 +98,6 @@ def load_config(recipe: Optional[str] = None, overrides: tuple[str, ...] | list[
         reason = str(err).splitlines()[0]
         raise GanforgeError(f"bad config value{f' for {key}' if key else ''}: {reason} "
                             "(check the key's spelling and type; `ganforge recipes --show NAME` prints a recipe)") from None
-
-
-def recipe_path_is_builtin(recipe: str) -> bool:
-    return not recipe.endswith((".yaml", ".yml"))
 
 
 def config_to_dict(cfg: RunConfig) -> dict:
