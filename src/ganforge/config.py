@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
 
+import yaml
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
@@ -78,8 +79,8 @@ def load_config(recipe: Optional[str] = None, overrides: tuple[str, ...] | list[
         source = Path(recipe) if recipe.endswith((".yaml", ".yml")) else recipe_path(recipe)
         try:
             layers.append(OmegaConf.load(source))
-        except (OSError, OmegaConfBaseException, ValueError) as err:
-            raise GanforgeError(f"cannot read recipe {source}: {err}") from None
+        except (OSError, OmegaConfBaseException, ValueError, yaml.YAMLError) as err:
+            raise GanforgeError(f"cannot read recipe {source}: {str(err).splitlines()[0]}; fix its YAML") from None
         layers[-1].recipe = source.stem
     for item in overrides:
         if "=" not in item:
