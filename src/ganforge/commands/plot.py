@@ -1,0 +1,80 @@
+from dataclasses import replace
+from pathlib import Path
+
+KINDS = ("recon", "samples", "scatter", "manifold")
+
+
+def add(sub) -> None:
+    p = sub.add_parser("plot", help="pictures of a trained run: reconstructions, samples, latent scatter, manifold",
+                       description="recon: test images above their VAE reconstructions; samples: a grid of samples; "
+                                   "scatter: the test set's latent means coloured by class (PCA to 2-d for larger "
+                                   "latents); manifold: images decoded over a grid of the latent plane.")
+    p.add_argument("run", help="run folder (or its last.pt)")
+    p.add_argument("--kind", choices=KINDS, default="samples")
+    p.add_argument("-o", "--output", help="PNG (default RUN/plots/KIND.png)")
+    p.add_argument("-n", type=int, help="images (recon 32, samples 64) or points (scatter: the whole test set)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--grid", type=int, default=15, help="manifold: cells a side")
+    p.add_argument("--spacing", choices=("gaussian", "uniform"), default="gaussian",
+                   help="manifold: Gaussian quantiles (equal prior mass per cell) or evenly over [-limit, limit]")
+    p.add_argument("--limit", type=float, default=4.0, help="manifold: half-width of the uniform grid")
+    p.add_argument("--data-root", help="dataset folder, when the run's data.root does not resolve from here")
+    p.set_defaults(func=run)
+
+
+def held_out(trained, root: str | None):
+    """The data the run did not train on (MNIST's test split); a folder's own images, as it has no splits."""
+    from ..data import load_dataset
+    from ..errors import GanforgeError
+    data_cfg = trained.config.data
+    split = "test" if data_cfg.split == "train" else "train"
+    try:
+        return load_dataset(replace(data_cfg, split=split, root=root or data_cfg.root), lambda *a: None)
+    except GanforgeError as err:
+        raise GanforgeError(f"{err} (the run trained on data.root={data_cfg.root}; pass --data-root DIR)") from None
+
+
+def pick(data, n: int | None, seed: int):
+    from ..data import to_float
+    if n is None or n >= len(data):
+        return to_float(data.images), data.labels
+    import torch
+    chosen = torch.randperm(len(data), generator=torch.Generator().manual_seed(seed))[:n]
+    return to_float(data.images[chosen]), None if data.labels is None else data.labels[chosen]
+
+
+def run(args) -> None:
+    from .. import load
+    from ..errors import GanforgeError
+    from ..latent import encoder_of, latent_scatter_points, manifold, reconstruction_rows
+    from ..viz import save_grid
+    from ..viz.latent import save_scatter
+    trained = load(args.run)
+    output = Path(args.output or Path(args.run) / "plots" / f"{args.kind}.png")
+    method = trained.method
+    if args.kind == "samples":
+        n = args.n or 64
+        save_grid(trained.sample(n, seed=args.seed), output, nrow=max(1, int(n ** 0.5)))
+    elif args.kind == "recon":
+        encoder_of(method, "reconstructions")
+        per_row = 8
+        n = max(per_row, (args.n or 32) // per_row * per_row)
+        images, _ = pick(held_out(trained, args.data_root), n, args.seed)
+        save_grid(reconstruction_rows(method, images, per_row), output, nrow=per_row)
+    elif args.kind == "scatter":
+        encoder_of(method, "a latent scatter")
+        data = held_out(trained, args.data_root)
+        images, labels = pick(data, args.n, args.seed)
+        points, axis = latent_scatter_points(method, images)
+        how = "" if axis == "z" else f", PCA of the {method.model_cfg.latent_dim}-d latent"
+        save_scatter(points, labels, data.class_names, output, axis=axis,
+                     title=f"{trained.config.recipe}: {len(images):,} held-out images, step {trained.step}{how}")
+    elif args.kind == "manifold":
+        if args.grid < 2:
+            raise GanforgeError(f"--grid needs at least 2 cells a side, not {args.grid}")
+        images = None
+        if method.model_cfg.latent_dim != 2:
+            encoder_of(method, f"a manifold grid over a {method.model_cfg.latent_dim}-d latent")
+            images, _ = pick(held_out(trained, args.data_root), 5000, args.seed)
+        save_grid(manifold(method, args.grid, args.spacing, args.limit, images), output, nrow=args.grid)
+    print(f"wrote {output}")
