@@ -89,7 +89,7 @@ def inspect_file(path: Path, min_size: int = 0, max_aspect: float = 0.0) -> File
     except UnidentifiedImageError:
         facts.problems.append(Finding(path, "not-an-image", f"starts with {data[:8]!r}"))
         return facts
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
+    except Exception as err:  # noqa: BLE001 - whatever a decoder raises, the file cannot be trained on
         kind = "truncated" if "truncated" in str(err).lower() else "unreadable"
         facts.problems.append(Finding(path, kind, str(err)))
         return facts
@@ -134,13 +134,15 @@ def check_files(files: list[Path], min_size: int = 0, max_aspect: float = 0.0, c
     if channels != 1 and len(grey) < len(readable) / 2:
         findings += [Finding(fact.path, "greyscale", f"mode {fact.mode}") for fact in grey]
     first_with = {}
+    label_of = dict(zip(files, labels)) if labels is not None else {}
     for fact in facts:
         if fact.digest is None:
             continue
-        if fact.digest in first_with:
-            findings.append(Finding(fact.path, "duplicate", f"of {first_with[fact.digest].name}"))
-        else:
-            first_with[fact.digest] = fact.path
+        first = first_with.setdefault(fact.digest, fact.path)
+        if first != fact.path:
+            # The same picture under two labels teaches the model nothing but noise.
+            conflict = ", labelled differently" if label_of.get(first) != label_of.get(fact.path) else ""
+            findings.append(Finding(fact.path, "duplicate", f"of {first.name}{conflict}"))
     if labels is not None:
         findings += [Finding(f, "label", label_hint) for f, label in zip(files, labels) if label is None]
     order = {path: k for k, path in enumerate(files)}

@@ -1,0 +1,54 @@
+def add(sub) -> None:
+    p = sub.add_parser("data", help="dataset tools (check)")
+    actions = p.add_subparsers(dest="data_command", required=True)
+    check = actions.add_parser("check", help="list every file that would break or bias training, with the fix",
+                               description="Scan DIR the way training does and list unreadable, truncated, "
+                                           "zero-byte, non-image, CMYK, 16-bit, alpha, greyscale-among-colour, "
+                                           "too small, extreme aspect, duplicate and unlabelled files. Training "
+                                           "skips the same files with a warning. Exits 1 when it found any.")
+    check.add_argument("dir", help="image folder (searched recursively)")
+    check.add_argument("--size", type=int, default=64,
+                       help="training image size; images under half of it are too small (default 64)")
+    check.add_argument("--channels", type=int, default=3, choices=(1, 3),
+                       help="training channels; 3 flags greyscale files among colour ones (default 3)")
+    check.add_argument("--label-pattern", metavar="PATTERN",
+                       help="labels from file names: a preset (utkface-gender, utkface-race) or a regex with "
+                            "(?P<label>...); default: class sub-folders when there are any")
+    check.set_defaults(func=run_check)
+
+
+def run_check(args) -> None:
+    import sys
+    from pathlib import Path
+
+    from ..data.check import KINDS, check_files
+    from ..data.filename_labels import label_pattern
+    from ..data.folder import MAX_ASPECT, folder_labels, list_images
+    root = Path(args.dir).expanduser()
+    files = list_images(root)
+    mode = "filename" if args.label_pattern else "auto"
+    labels, class_names = folder_labels(root, files, mode, args.label_pattern or "")
+    hint = f"expected {label_pattern(args.label_pattern).describe()}" if args.label_pattern else ""
+    in_class_dir = [len(f.relative_to(root).parts) >= 2 for f in files]
+    if labels is None and any(in_class_dir) and not all(in_class_dir):
+        # Training would drop the class labels of the whole folder because of these loose files.
+        labels, hint = [0 if inside else None for inside in in_class_dir], "not inside a class sub-folder"
+    report = check_files(files, min_size=args.size // 2, max_aspect=MAX_ASPECT, channels=args.channels,
+                         labels=labels, label_hint=hint)
+    bad = report.bad_files
+    print(f"checked {len(files)} images under {root}: {len(files) - len(bad)} fine, {len(bad)} with problems")
+    for kind, count in sorted(report.counts().items(), key=lambda item: list(KINDS).index(item[0])):
+        print(f"\n{kind}: {count} file{'s' if count > 1 else ''} - {KINDS[kind].what}\n  fix: {KINDS[kind].fix}")
+        for finding in report.findings:
+            if finding.kind == kind:
+                print(f"  {finding.path}" + (f"  ({finding.detail})" if finding.detail else ""))
+    if class_names:
+        counts = [sum(1 for f, label in zip(files, labels) if label == k and f not in bad)
+                  for k in range(len(class_names))]
+        print("\nclasses: " + ", ".join(f"{name} {n}" for name, n in zip(class_names, counts)))
+        if counts and min(counts) * 2 < max(counts):
+            print("  imbalanced: the smallest class has under half the images of the largest; "
+                  "a conditional model will favour the larger ones")
+    if bad:
+        print(f"\ntraining would skip these {len(bad)} files, one warning line each")
+        sys.exit(1)
