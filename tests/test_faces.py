@@ -55,3 +55,16 @@ def test_cli_prints_the_summary(astronaut, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "read 2 images: faces found in 1, wrote 1 crops" in out and "skipped 1: no face found (e.g. b.png)" in out
     assert main(["faces", "crop", str(tmp_path / "in"), str(tmp_path / "in" / "x")]) == 2  # output inside input
+
+
+@pytest.mark.assets
+def test_faces_found_in_utkface_chips(tmp_path):
+    from conftest import SHARED
+    images = SHARED / "data" / "utkface" / "images"
+    if not images.is_dir():
+        pytest.skip(f"needs the shared assets: {images} not found (set GANFORGE_SHARED)")
+    (tmp_path / "in").mkdir()
+    for path in sorted(images.iterdir())[::200]:  # 30 chips, faces filling the frame
+        (tmp_path / "in" / path.name).symlink_to(path)
+    summary = crop_folder(tmp_path / "in", tmp_path / "out", size=64)
+    assert summary.read == 30 and summary.with_faces >= 26
