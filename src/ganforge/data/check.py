@@ -96,8 +96,9 @@ def inspect_file(path: Path, min_size: int = 0, max_aspect: float = 0.0) -> File
     mode, (width, height) = facts.mode, facts.size
     if mode == "CMYK":
         facts.problems.append(Finding(path, "cmyk"))
-    if (png_bit_depth(data) or 8) > 8 or mode in {"I", "I;16", "I;16B", "I;16L", "F"}:
-        facts.problems.append(Finding(path, "16-bit", f"mode {mode}"))
+    depth = png_bit_depth(data) or 8
+    if depth > 8 or mode in {"I", "I;16", "I;16B", "I;16L", "F"}:
+        facts.problems.append(Finding(path, "16-bit", f"{depth}-bit PNG" if depth > 8 else f"mode {mode}"))
     if mode in ALPHA_MODES or "transparency" in info:
         facts.problems.append(Finding(path, "alpha", f"mode {mode}"))
     if min_size and min(width, height) < min_size:
