@@ -64,3 +64,21 @@ def test_faces_recipes_read_gender_from_file_names():
     cfg = load_config("faces-cgan")
     assert (cfg.data.labels, cfg.data.label_pattern) == ("filename", "utkface-gender")
     assert load_config("faces-dcgan").data.labels == "none"
+
+
+def test_faces_cgan_samples_by_class_name(tmp_path):
+    from conftest import TINY
+
+    from ganforge.cli import main
+    root = tmp_path / "faces"
+    root.mkdir()
+    rng = np.random.default_rng(0)
+    for k in range(16):
+        Image.fromarray(rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)).save(
+            root / f"{20 + k}_{k % 2}_0_2017010422202{k:04d}.jpg.chip.jpg")
+    assert main(["train", "faces-cgan", *TINY, "--data-root", str(root), "--out", str(tmp_path / "runs"),
+                 "--steps", "2"]) == 0
+    (run,) = (tmp_path / "runs").iterdir()
+    for label in ("female", "male"):
+        assert main(["sample", str(run), "-n", "4", "--label", label, "-o", str(tmp_path / f"{label}.png")]) == 0
+    assert main(["sample", str(run), "--label", "cat"]) == 2  # unknown class: one error line
