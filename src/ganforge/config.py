@@ -40,7 +40,7 @@ class TrainConfig:
     sample_count: int = 64
     device: str = "auto"  # auto | cpu | cuda | cuda:N
     threads: int = 0  # torch threads; 0 keeps torch's default
-    precision: str = "bf16"  # bf16 (autocast, fp32 weights) | fp32
+    precision: str = "auto"  # auto: bf16 where the CPU/GPU has native bf16, else fp32 | bf16 (autocast) | fp32
     channels_last: bool = True
     compile: bool = False
     out_dir: str = "runs"

@@ -7,6 +7,7 @@ import torch
 import torch.nn as nn
 
 from ..config import RunConfig
+from ..errors import GanforgeError
 from ..data import ImageData
 
 
@@ -19,6 +20,23 @@ class DataInfo:
     @property
     def num_classes(self) -> int:
         return len(self.class_names)
+
+
+def native_bf16(device: torch.device) -> bool:
+    """bf16 pays off only where the hardware computes it natively; elsewhere it is emulated and slower."""
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    if device.type == "cpu":
+        cpu = getattr(torch, "cpu", None)
+        checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+        return any(getattr(cpu, name, lambda: False)() for name in checks)
+    return False
+
+
+def uses_bf16(precision: str, device: torch.device) -> bool:
+    if precision not in ("auto", "bf16", "fp32"):
+        raise GanforgeError(f"train.precision={precision}: use auto, bf16 or fp32")
+    return precision == "bf16" or (precision == "auto" and native_bf16(device))
 
 
 def identity_wrap(module: nn.Module) -> nn.Module:
@@ -36,7 +54,7 @@ class Method:
     def __init__(self, cfg: RunConfig, info: DataInfo, device: torch.device,
                  wrap: Callable[[nn.Module], nn.Module] = identity_wrap):
         self.cfg, self.model_cfg, self.info, self.device, self.wrap = cfg, cfg.model, info, device, wrap
-        self.bf16 = cfg.train.precision == "bf16"
+        self.bf16 = uses_bf16(cfg.train.precision, device)
         self.channels_last = cfg.train.channels_last
 
     def autocast(self):
