@@ -41,11 +41,11 @@ def save_scatter(points: torch.Tensor, labels: torch.Tensor | None, class_names:
     return path
 
 
-def to_frame(images: torch.Tensor, nrow: int, min_width: int = 320) -> np.ndarray:
+def to_frame(images: torch.Tensor, nrow: int, min_width: int = 480) -> np.ndarray:
     """Images in [-1, 1] -> one H x W x C uint8 grid, enlarged by a whole factor so small images stay visible."""
     grid = make_grid(images.float().clamp(-1, 1), nrow=nrow, padding=2, normalize=True, value_range=(-1, 1),
                      pad_value=1.0)
-    scale = max(1, min_width // grid.shape[-1])
+    scale = max(1, math.ceil(min_width / grid.shape[-1]))
     grid = grid.repeat_interleave(scale, 1).repeat_interleave(scale, 2)
     return grid.mul(255).add(0.5).clamp(0, 255).to(torch.uint8).permute(1, 2, 0).numpy()
 
