@@ -39,6 +39,18 @@ def uses_bf16(precision: str, device: torch.device) -> bool:
     return precision == "bf16" or (precision == "auto" and native_bf16(device))
 
 
+def latent_noise(n: int, dim: int, device: torch.device, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Training noise comes from the global RNG (saved in checkpoints); fixed noise from its own generator."""
+    if generator is None:
+        return torch.randn(n, dim, device=device)
+    return torch.randn(n, dim, generator=generator).to(device)
+
+
+def seeded(seed: int | None) -> torch.Generator | None:
+    """A private CPU generator for a reproducible draw that leaves the global RNG untouched."""
+    return torch.Generator().manual_seed(seed) if seed is not None else None
+
+
 def identity_wrap(module: nn.Module) -> nn.Module:
     return module
 

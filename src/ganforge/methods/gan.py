@@ -10,7 +10,7 @@ import torch.nn as nn
 from ..errors import GanforgeError
 from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, dcgan_init
 from ..registry import register
-from .base import Method
+from .base import Method, latent_noise, seeded
 from .ema import EMA
 from .gan_losses import LOSSES, discriminator_loss, generator_loss, gradient_penalty
 
@@ -92,10 +92,7 @@ class GAN(Method):
         return self.model_cfg.conditional
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """Training noise comes from the global RNG (saved in checkpoints); fixed noise from its own generator."""
-        if generator is None:
-            return torch.randn(n, self.model_cfg.latent_dim, device=self.device)
-        return torch.randn(n, self.model_cfg.latent_dim, generator=generator).to(self.device)
+        return latent_noise(n, self.model_cfg.latent_dim, self.device, generator)
 
     def train_step(self, batch):
         m = self.model_cfg
@@ -158,12 +155,9 @@ class GAN(Method):
         return torch.cat(out)
 
     def sample(self, n, labels=None, seed=None):
-        rng = torch.Generator().manual_seed(seed) if seed is not None else None
-        noise = self.noise(n, rng)
-        if labels is not None:
-            labels = torch.as_tensor(labels, dtype=torch.long).expand(n) if torch.as_tensor(labels).dim() == 0 \
-                else torch.as_tensor(labels, dtype=torch.long)
-        return self.generate(noise, labels)
+        if labels is not None:  # one label for all n, or one each
+            labels = torch.as_tensor(labels, dtype=torch.long).expand(n)
+        return self.generate(self.noise(n, seeded(seed)), labels)
 
     def fixed_grid(self, count, seed):
         if not self.conditional:

@@ -14,7 +14,7 @@ from ..data import ImageData, to_float
 from ..errors import GanforgeError
 from ..nets.vae import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder
 from ..registry import register
-from .base import Method
+from .base import Method, latent_noise, seeded
 
 
 @dataclass
@@ -112,10 +112,8 @@ class VAE(Method):
                 "reconstruction_nats": reconstruction, "kl_nats": kl}
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """Draws from the prior N(0, I); training noise is the global RNG, fixed noise its own generator."""
-        if generator is None:
-            return torch.randn(n, self.model_cfg.latent_dim, device=self.device)
-        return torch.randn(n, self.model_cfg.latent_dim, generator=generator).to(self.device)
+        """Draws from the prior N(0, I)."""
+        return latent_noise(n, self.model_cfg.latent_dim, self.device, generator)
 
     @torch.no_grad()
     def encode(self, images: torch.Tensor, batch_size: int = 500) -> tuple[torch.Tensor, torch.Tensor]:
@@ -141,8 +139,7 @@ class VAE(Method):
         return self.generate(self.encode(images)[0])
 
     def sample(self, n, labels=None, seed=None):
-        rng = torch.Generator().manual_seed(seed) if seed is not None else None
-        return self.generate(self.noise(n, rng))
+        return self.generate(self.noise(n, seeded(seed)))
 
     def fixed_grid(self, count, seed):
         return self.sample(count, seed=seed), max(1, int(count ** 0.5))
