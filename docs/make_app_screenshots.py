@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--data-root")
     parser.add_argument("--cgan", default="mnist-cgan", help="text in the label of the run for Generate/Explore")
     parser.add_argument("--class-name", default="7")
+    parser.add_argument("--vae", default="mnist-vae", help="text in the label of the VAE run for Explore")
+    parser.add_argument("--bad-upload", help="with no Gatys images: upload this non-image to show the error message")
     parser.add_argument("--image-run", help="text in the label of a pix2pix/CycleGAN/fast-style run")
     parser.add_argument("--image-mode", default="translate", choices=("translate", "fast style"))
     parser.add_argument("--input", help="image for the image run")
@@ -126,6 +128,7 @@ def main() -> None:
         tab(driver, "Explore")
         choose(driver, "explore-run", args.cgan)
         set_number(driver, "seed-b", 7)
+        choose(driver, "vae-run", args.vae)
         driver.find_element(By.ID, "walk-button").click()
         driver.find_element(By.ID, "manifold-button").click()
         driver.find_element(By.ID, "scatter-button").click()
@@ -146,6 +149,12 @@ def main() -> None:
             upload(driver, "style-upload", args.style)
             time.sleep(2)
             driver.find_element(By.ID, "gatys-button").click()
+        elif args.bad_upload:
+            upload(driver, "content-upload", args.bad_upload)
+            upload(driver, "style-upload", args.bad_upload)
+            time.sleep(2)
+            driver.find_element(By.ID, "gatys-button").click()
+            time.sleep(3)
         if args.image_run and args.input:
             wait_images(driver, "#image-output img", seconds=300)
         if args.content and args.style:

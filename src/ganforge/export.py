@@ -1,7 +1,7 @@
 """Export a run's inference network to TorchScript or ONNX, checked on the spot against the PyTorch model.
 
 Generators take `noise` (N x latent_dim, float32) and, when conditional, `labels` (N, int64); image networks
-take `images` (N x C x H x W). Every exported network returns `images` in [-1, 1], N x C x H x W.
+take `input` (N x C x H x W in [-1, 1]). Every exported network returns `images` in [-1, 1], N x C x H x W.
 """
 import time
 import warnings
@@ -72,7 +72,7 @@ def image_exportable(network: nn.Module, channels: int = 3, size: tuple[int, int
         rng = torch.Generator().manual_seed(seed)
         return (torch.rand(batch, channels, *shape, generator=rng) * 2 - 1,)
 
-    return Exportable(network.eval(), make_inputs, ["images"], spatial=True, description=description)
+    return Exportable(network.eval(), make_inputs, ["input"], spatial=True, description=description)
 
 
 def exportable(trained, size: int | None = None, direction: str = "AtoB") -> Exportable:
