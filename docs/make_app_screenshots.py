@@ -52,12 +52,20 @@ def choose(driver, elem_id: str, text: str) -> None:
     """Pick the option of a gradio drop-down whose label contains `text`."""
     box = driver.find_element(By.CSS_SELECTOR, f"#{elem_id} input")
     box.click()
+    time.sleep(0.5)
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(text)
     time.sleep(1)
-    options = [o for o in driver.find_elements(By.CSS_SELECTOR, "ul.options li") if text in o.text]
-    options[0].click()
+    options = [o for o in driver.find_elements(By.CSS_SELECTOR, "li[data-testid=dropdown-option], li[role=option]")
+               if text in o.text]
+    if options:
+        options[0].click()
+    else:  # the filtered list's first entry is the active one
+        box.send_keys(Keys.ENTER)
     time.sleep(2)
+    chosen = box.get_attribute("value")
+    if text not in chosen:
+        raise SystemExit(f"could not choose '{text}' in #{elem_id} (it shows '{chosen}')")
 
 
 def set_number(driver, elem_id: str, value) -> None:

@@ -132,7 +132,9 @@ def dynamic_shapes(ex: Exportable) -> tuple:
 def load_exported(path: str | Path, fmt: str):
     """A callable taking the example tensors and returning a float32 tensor, for either format."""
     if fmt == "torchscript":
-        module = torch.jit.load(str(path)).eval()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # deprecated, still the format libtorch loads
+            module = torch.jit.load(str(path)).eval()
         return lambda *inputs: module(*inputs).detach().float()
     import onnxruntime as ort
     options = ort.SessionOptions()
