@@ -119,7 +119,8 @@ class Trainer:
         window = {"start": time.perf_counter(), "steps": 0, "sums": None}
         try:
             while self.step < budget:
-                logs = self.method.train_step(self.stream.next(self.stream.batch_size * self.method.batches_per_step))
+                batches = self.method.batches_for_next_step()
+                logs = self.method.train_step(self.stream.next(batches=batches))
                 self.step += 1
                 bar.update(1)
                 self.accumulate(window, logs)
