@@ -57,6 +57,18 @@ class RunConfig:
     model: Any = None  # the method's own dataclass, chosen by `method`
 
 
+# Top-level shortcuts for a method's most-used setting, in recipes and overrides: `style=PATH` is `model.style`.
+SHORTCUTS = {"style": "model.style"}
+
+
+def expand_shortcuts(layer):
+    for short, full in SHORTCUTS.items():
+        if short in layer:
+            OmegaConf.update(layer, full, layer[short], force_add=True)
+            del layer[short]
+    return layer
+
+
 def recipe_names() -> list[str]:
     files = resources.files("ganforge") / "recipes"
     return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".yaml"))
@@ -87,6 +99,7 @@ def load_config(recipe: Optional[str] = None, overrides: tuple[str, ...] | list[
             raise GanforgeError(f"override '{item}' is not key=value (e.g. train.batch_size=64)")
     try:
         layers.append(OmegaConf.from_dotlist(list(overrides)))
+        layers = [expand_shortcuts(layer) for layer in layers]
     except OmegaConfBaseException as err:
         raise GanforgeError(f"bad override: {err}") from None
     method = next((str(layer.method) for layer in reversed(layers) if "method" in layer), RunConfig.method)
