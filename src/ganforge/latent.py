@@ -182,3 +182,32 @@ def reconstruction_rows(method, images: torch.Tensor, per_row: int = 8) -> torch
     for start in range(0, images.shape[0], per_row):
         rows += [images[start: start + per_row].float(), outputs[start: start + per_row]]
     return torch.cat(rows)
+
+
+def truncated_noise(method, n: int, seed: int, truncation: float = 0.0, temperature: float = 1.0) -> torch.Tensor:
+    """The method's latent noise with the truncation trick (Brock et al. 2019: every entry with |z| > truncation is
+    drawn again, trading variety for quality; 0 = off), then scaled by `temperature` (1 = the prior)."""
+    # Below 0.05 almost every draw is refused: the loop would take very long for a latent that is nearly 0 anyway.
+    if not (truncation == 0 or truncation >= 0.05) or temperature <= 0:
+        raise GanforgeError(f"truncation must be 0 (off) or at least 0.05, and temperature > 0; not {truncation} "
+                            f"and {temperature}")
+    rng = torch.Generator().manual_seed(seed)
+    noise = method.noise(n, rng).cpu()
+    if truncation > 0:
+        outside = noise.abs() > truncation
+        while outside.any():
+            noise[outside] = method.noise(n, rng).cpu()[outside]
+            outside = noise.abs() > truncation
+    return noise * temperature
+
+
+def seed_path(method, seed_a: int, seed_b: int, steps: int, spherical: bool = False) -> torch.Tensor:
+    """steps x D latents from the latent of seed_a to that of seed_b (each seed's first noise draw)."""
+    generator_of(method, "interpolation")
+    if steps < 2:
+        raise GanforgeError(f"interpolation needs at least 2 steps, not {steps}")
+    a = method.noise(1, torch.Generator().manual_seed(seed_a)).cpu()
+    b = method.noise(1, torch.Generator().manual_seed(seed_b)).cpu()
+    path = (slerp if spherical else lerp)(a, b, torch.linspace(0, 1, steps))[0]
+    path[0], path[-1] = a[0], b[0]
+    return path
