@@ -145,7 +145,8 @@ def main() -> None:
     if args.train_only:
         return
     # --reuse only skips training that a --train-only call did before: the same results as without it.
-    command = "python benchmarks/reference_results.py " + " ".join(a for a in sys.argv[1:] if a != "--reuse")
+    command = ("GANFORGE_DATA=../shared/data GANFORGE_WEIGHTS=../shared/weights python benchmarks/reference_results.py "
+               + " ".join(a for a in sys.argv[1:] if a != "--reuse"))
     Path(args.results).write_text(write_markdown(rows, args, command))
     print(f"wrote {args.results}")
 

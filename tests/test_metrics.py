@@ -67,12 +67,14 @@ def test_kid_is_unbiased_on_identical_sets_and_leaves_the_global_rng():
     a = torch.from_numpy(rng.normal(size=(2000, 64)))
     b = torch.from_numpy(rng.normal(size=(2000, 64)) * 1.3 + 0.2)
     state = torch.get_rng_state()
-    same, std, size = kernel_distance(a, a.clone(), seed=0)
+    same_distribution, std, size = kernel_distance(a, torch.from_numpy(rng.normal(size=(2000, 64))), seed=0)
     assert torch.equal(state, torch.get_rng_state())
     different = kernel_distance(a, b, seed=0)[0]
     assert size == 1000 and different > 0.05
-    # Unbiased: on two draws from one set it scatters around 0 (either sign), far below a real difference.
-    assert abs(same) < 0.1 * different and abs(same) < std
+    # Unbiased: two samples of one distribution give ~0 (either sign), far below a real difference. The very
+    # same set is ~0 too (slightly negative: its random subsets share images, so k(x, y) sees copies).
+    assert abs(same_distribution) < 0.02 * different
+    assert abs(kernel_distance(a, a.clone(), seed=0)[0]) < 0.1 * different
     assert kernel_distance(a, b, seed=0)[0] == different  # seeded subsets: the same number again
 
 
@@ -90,7 +92,8 @@ def test_tf1_bilinear_resize_is_the_reference_filter():
     torch_way = F.interpolate(images.float(), size=(299, 299), mode="bilinear", align_corners=False)
     assert torch.allclose(resize(images, 299, "torch-bilinear"), torch_way, atol=1e-3)
     assert torch.allclose(half_pixel_bilinear_matrix(28, 299).sum(1), torch.ones(299))
-    assert torch.equal(resize(torch.full((1, 1, 28, 28), 200, dtype=torch.uint8), 299), torch.full((1, 1, 299, 299), 200.))
+    flat = resize(torch.full((1, 1, 28, 28), 200, dtype=torch.uint8), 299)
+    assert torch.allclose(flat, torch.full((1, 1, 299, 299), 200.), atol=1e-3)
     with pytest.raises(GanforgeError, match="unknown resizer"):
         resize(images, 299, "lanczos")
 
@@ -125,7 +128,7 @@ class NearestMean(nn.Module):
 
     def forward(self, x):
         flat = x.flatten(1)
-        return -torch.cdist(flat, self.means) * 0.5, flat[:, ::7]
+        return -torch.cdist(flat, self.means) * 3, flat[:, ::7]
 
 
 class FromData:
@@ -138,7 +141,8 @@ class FromData:
     def sample(self, n, labels=None, seed=None):
         g = torch.Generator().manual_seed(seed or 0)
         if labels is not None:
-            pick = [int(np.flatnonzero(self.data.labels == k)[torch.randint(0, 500, (1,), generator=g)]) for k in labels]
+            pools = [np.flatnonzero(self.data.labels == k) for k in range(10)]
+            pick = [int(pools[k][torch.randint(0, len(pools[k]), (1,), generator=g)]) for k in labels]
         elif self.only is not None:
             pick = np.flatnonzero(self.data.labels == self.only)[:n]
         else:
