@@ -145,3 +145,13 @@ def test_ranks_get_disjoint_shards():
 def test_too_small_dataset_is_refused():
     with pytest.raises(GanforgeError, match="fewer than one batch"):
         BatchStream(small_data(4), batch_size=8)
+
+
+def test_several_batches_at_once_may_span_epochs():
+    """A WGAN warm-up step asks for 100 batches; a small dataset must serve them over several epochs."""
+    stream = BatchStream(small_data(24), batch_size=8)
+    images, _ = stream.next(batches=5)
+    assert images.shape[0] == 40
+    assert stream.epoch == 1 and stream.position == 16
+    ids = to_uint8(images)[:, 0, 0, 0].tolist()
+    assert sorted(ids[:24]) == list(range(24))  # the first epoch is one permutation, each image once

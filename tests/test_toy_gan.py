@@ -24,3 +24,18 @@ def test_gan_learns_a_2d_gaussian():
     assert error_before > 0.25
     assert (after.mean(0) - TARGET_MEAN).abs().max() < 0.08
     assert torch.allclose(after.std(0), TARGET_STD, atol=0.08)
+
+
+def test_wgan_critic_warmup_schedule(image_folder, tmp_path):
+    from ganforge.config import load_config
+    from ganforge.methods.base import DataInfo
+    from ganforge.trainer import build_method
+    from conftest import TINY
+    cfg = load_config("mnist-wgan", [*TINY, "model.critic_warmup=true"])
+    gan = build_method(cfg, DataInfo((1, 28, 28), []), torch.device("cpu"))
+    schedule = {}
+    for done in (0, 24, 25, 499, 500, 501):
+        gan.generator_steps = done
+        schedule[done] = gan.batches_for_next_step()
+    assert schedule == {0: 100, 24: 100, 25: 5, 499: 5, 500: 100, 501: 5}
+    assert gan.batches_per_step == 5  # the steady rate the loop uses for epochs and throughput

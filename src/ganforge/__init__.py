@@ -16,4 +16,10 @@ def load(run, device: str = "cpu"):
     return TrainedRun(run, device)
 
 
-__all__ = ["GanforgeError", "__version__", "load", "train"]
+def stylize(content, style, *, size: int = 512, steps: int = 200, style_weights=None, on_step=None, **options):
+    """Gatys style transfer of PIL images; see ganforge.style_transfer.stylize."""
+    from .style_transfer import stylize as _stylize
+    return _stylize(content, style, size=size, steps=steps, style_weights=style_weights, on_step=on_step, **options)
+
+
+__all__ = ["GanforgeError", "__version__", "load", "stylize", "train"]

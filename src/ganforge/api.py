@@ -2,9 +2,11 @@
 from pathlib import Path
 
 import torch
+from PIL import Image
 
 from .checkpoint import load_checkpoint
 from .config import load_config
+from .data.pil_images import image_to_tensor, tensor_to_image
 from .errors import GanforgeError
 from .methods.base import DataInfo
 from .trainer import build_method
@@ -42,6 +44,12 @@ class TrainedRun:
             if 0 <= int(label) < len(names):
                 return int(label)
         raise GanforgeError(f"unknown label '{label}' for run {self.path}; its labels are: {', '.join(names)}")
+
+    def stylize(self, image: Image.Image) -> Image.Image:
+        """A fast-style run's stylisation of a PIL image, one forward pass, same size as the input."""
+        if not hasattr(self.method, "stylize"):
+            raise GanforgeError(f"run {self.path} is a '{self.config.method}' run; stylize needs a fast-style run")
+        return tensor_to_image(self.method.stylize(image_to_tensor(image)))
 
     def sample(self, n: int = 64, label: int | str | None = None, seed: int | None = None) -> torch.Tensor:
         """n images in [-1, 1], N x C x H x W; a chosen class for conditional runs."""

@@ -49,12 +49,39 @@ class TrainConfig:
 
 
 @dataclass
+class EvalConfig:
+    every: int = 0  # evaluate samples every N training steps into metrics.jsonl, keeping best.pt; 0: never
+    metrics: str = "auto"  # comma-separated (`ganforge eval --help` lists them); auto picks by dataset
+    n: int = 2000  # generated images: 2000 is a quick check during training; publish 10000 (`ganforge eval`)
+    split: str = "test"  # real images to compare with
+    real_n: int = 10000  # real images: the whole split, or a fixed random subset of this many
+    best: str = ""  # the metric that picks best.pt; "" = the first one evaluated
+    seed: int = 0
+    weights: Optional[str] = None  # FID Inception file; GANFORGE_WEIGHTS, the cache or its URL when unset
+    precision: str = "fp32"  # feature network: fp32 | bf16 (opt-in fast mode, features ~2 % off fp32)
+    batch_size: int = 50
+
+
+@dataclass
 class RunConfig:
     recipe: str = "custom"
     method: str = "gan"
     data: DataConfig = field(default_factory=DataConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
     model: Any = None  # the method's own dataclass, chosen by `method`
+
+
+# Top-level shortcuts for a method's most-used setting, in recipes and overrides: `style=PATH` is `model.style`.
+SHORTCUTS = {"style": "model.style"}
+
+
+def expand_shortcuts(layer):
+    for short, full in SHORTCUTS.items():
+        if short in layer:
+            OmegaConf.update(layer, full, layer[short], force_add=True)
+            del layer[short]
+    return layer
 
 
 def recipe_names() -> list[str]:
@@ -87,6 +114,7 @@ def load_config(recipe: Optional[str] = None, overrides: tuple[str, ...] | list[
             raise GanforgeError(f"override '{item}' is not key=value (e.g. train.batch_size=64)")
     try:
         layers.append(OmegaConf.from_dotlist(list(overrides)))
+        layers = [expand_shortcuts(layer) for layer in layers]
     except OmegaConfBaseException as err:
         raise GanforgeError(f"bad override: {err}") from None
     method = next((str(layer.method) for layer in reversed(layers) if "method" in layer), RunConfig.method)

@@ -21,13 +21,15 @@ class RunLog:
     def __init__(self, run_dir: Path, resume_step: int | None = None, tensorboard: bool = True):
         self.csv_path = run_dir / "metrics.csv"
         self.eval_path = run_dir / "eval.jsonl"
+        self.metrics_path = run_dir / "metrics.jsonl"
         self.columns: list[str] | None = None
         if resume_step is not None and self.csv_path.is_file():
             self._truncate_after(resume_step)
-        if resume_step is not None and self.eval_path.is_file():
-            lines = self.eval_path.read_text().splitlines()
-            kept = [line for line in lines if json.loads(line)["step"] <= resume_step]
-            self.eval_path.write_text("".join(f"{line}\n" for line in kept))
+        for path in (self.eval_path, self.metrics_path):
+            if resume_step is not None and path.is_file():
+                lines = path.read_text().splitlines()
+                kept = [line for line in lines if json.loads(line)["step"] <= resume_step]
+                path.write_text("".join(f"{line}\n" for line in kept))
         self.tb = None
         if tensorboard:
             from torch.utils.tensorboard import SummaryWriter  # deferred: slow import
@@ -66,6 +68,13 @@ class RunLog:
             for key, value in scores.items():
                 self.tb.add_scalar(f"eval/{key}", value, step)
 
+    def write_metrics(self, records: list[dict]) -> None:
+        """Evaluation results with their provenance, one JSON line per metric (metrics.jsonl)."""
+        append_metrics(self.metrics_path, records)
+        if self.tb is not None:
+            for record in records:
+                self.tb.add_scalar(f"metrics/{record['metric']}", record["value"], record["step"])
+
     def image(self, tag: str, grid_png: Path, step: int) -> None:
         if self.tb is not None:
             import numpy as np
@@ -80,3 +89,13 @@ class RunLog:
 
 def scalars_from(logs: dict[str, torch.Tensor]) -> dict[str, float]:
     return {k: float(v) for k, v in logs.items()}
+
+
+def append_metrics(path: Path, records: list[dict]) -> None:
+    with open(path, "a") as f:
+        for record in records:
+            f.write(json.dumps(record) + "\n")
+
+
+def read_metrics(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.is_file() else []

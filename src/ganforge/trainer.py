@@ -18,7 +18,7 @@ from .distributed import (DistContext, any_rank, broadcast_object, gather_object
 from .errors import GanforgeError
 from .methods.base import DataInfo, Method
 from .registry import method_entry
-from .run_log import RunLog, new_run_dir, scalars_from
+from .run_log import RunLog, new_run_dir, read_metrics, scalars_from
 from .viz import plot_loss_curves, save_grid
 
 
@@ -65,6 +65,7 @@ class Trainer:
                                   self.ctx.world_size, self.ctx.device, cfg.train.channels_last)
         self.steps_per_epoch = max(1, self.stream.steps_per_epoch // self.method.batches_per_step)
         self.step, self.elapsed_before, self.session_start = 0, 0.0, time.monotonic()
+        self.eval_s = 0.0  # evaluation time this session: not training time, so not counted against budgets
         self.held_out, self.last_scores = None, (-1, {})
         if checkpoint is not None:
             self.restore(checkpoint)
@@ -75,6 +76,8 @@ class Trainer:
         if self.ctx.is_main:
             (self.run_dir / "config.yaml").write_text(config_to_yaml(cfg))
             self.log = RunLog(self.run_dir, self.step if checkpoint else None, cfg.train.tensorboard)
+        self.metric_history = [r for r in read_metrics(self.run_dir / "metrics.jsonl") if r.get("source") == "train"]
+        self.eval_names = self.sample_metrics() if cfg.eval.every > 0 else []
         self.announce(f"{cfg.recipe}: {data.source}, {len(data):,} images {tuple(data.shape)}, "
                       f"device {self.ctx.device}, {self.ctx.world_size} process(es), run folder {self.run_dir}")
 
@@ -85,8 +88,8 @@ class Trainer:
         self.step, self.elapsed_before = int(checkpoint["step"]), float(checkpoint.get("elapsed_s", 0.0))
 
     def elapsed_s(self) -> float:
-        """Training wall time over all sessions of this run."""
-        return self.elapsed_before + time.monotonic() - self.session_start
+        """Training wall time over all sessions of this run (evaluation excluded)."""
+        return self.elapsed_before + time.monotonic() - self.session_start - self.eval_s
 
     def save(self, name: str = "last.pt") -> None:
         # Every rank has its own RNG and data position: gather them so resume is exact for each rank.
@@ -115,11 +118,12 @@ class Trainer:
         images_per_step = t.batch_size * self.method.batches_per_step
         bar = tqdm(total=None if math.isinf(budget) else int(budget), initial=self.step, unit="step",
                    disable=not (self.ctx.is_main and t.progress), dynamic_ncols=True)
-        self.session_start = time.monotonic()
+        self.session_start, self.eval_s = time.monotonic(), 0.0
         window = {"start": time.perf_counter(), "steps": 0, "sums": None}
         try:
             while self.step < budget:
-                logs = self.method.train_step(self.stream.next(self.stream.batch_size * self.method.batches_per_step))
+                batches = self.method.batches_for_next_step()
+                logs = self.method.train_step(self.stream.next(batches=batches))
                 self.step += 1
                 bar.update(1)
                 self.accumulate(window, logs)
@@ -131,7 +135,9 @@ class Trainer:
                     self.save()
                 if self.step % self.steps_per_epoch == 0:
                     self.evaluate()
-                if t.minutes > 0 and any_rank(time.monotonic() >= deadline, self.ctx):
+                if self.cfg.eval.every > 0 and self.step % self.cfg.eval.every == 0:
+                    self.evaluate_samples()
+                if t.minutes > 0 and any_rank(time.monotonic() - self.eval_s >= deadline, self.ctx):
                     break
         except KeyboardInterrupt:
             bar.close()
@@ -146,6 +152,8 @@ class Trainer:
         if scores:
             listed = ", ".join(f"{k} {v:.4g}" for k, v in scores.items())
             self.announce(f"held-out ({self.held_out.source}): {listed}")
+        if self.cfg.eval.every > 0 and self.step % self.cfg.eval.every:  # the last step, unless just evaluated
+            self.evaluate_samples()
         self.announce(f"done: step {self.step}, samples {self.run_dir / 'samples.png'}, "
                       f"checkpoint {self.run_dir / 'last.pt'}")
         return self.run_dir
@@ -163,8 +171,50 @@ class Trainer:
             context = {"epoch": round(self.step / self.steps_per_epoch, 3), "time_s": round(self.elapsed_s(), 2),
                        "data": self.held_out.source}
             self.log.write_eval(self.step, scores, context)
+            # The same scores in the one provenance-carrying log (eval.jsonl keeps its per-epoch rows).
+            self.log.write_metrics([{"metric": name, "value": value, "step": self.step, **context,
+                                     "n_real": len(self.held_out), "n_generated": 0, "source": "train",
+                                     "ganforge": __version__, "torch": str(torch.__version__)}
+                                    for name, value in scores.items()])
             self.last_scores = (self.step, scores)
         return self.last_scores[1]
+
+    def sample_metrics(self) -> list[str]:
+        """eval.metrics resolved for this run, checked before any training (eval.best must be one of them)."""
+        from .metrics import resolve_metrics
+        e = self.cfg.eval
+        names = resolve_metrics(e.metrics, bool(getattr(self.method, "conditional", False)), self.cfg.data,
+                                during_training=True)
+        if e.best and e.best not in names:
+            raise GanforgeError(f"eval.best={e.best} is not among the evaluated metrics ({', '.join(names)}); "
+                                "add it to eval.metrics or pick one of them")
+        return names
+
+    def evaluate_samples(self) -> None:
+        """Sample-quality metrics (cfg.eval) into metrics.jsonl; best.pt follows the chosen metric. The time it
+        takes is not training time, and it draws from private seeded RNGs only, so resume stays exact."""
+        start = time.monotonic()
+        improved = False
+        if self.ctx.is_main:
+            from .metrics import best_of, evaluate_method, format_record, is_improvement
+            from .metrics.collapse import collapse_warnings
+            e = self.cfg.eval
+            records = evaluate_method(self.method, self.cfg.data, e, self.step, "train", self.eval_names,
+                                      self.announce)
+            self.log.write_metrics(records)
+            for warning in collapse_warnings(self.metric_history, records):
+                self.announce(f"\nwarning: {warning}")
+            chosen = e.best or records[0]["metric"]
+            record = next(r for r in records if r["metric"] == chosen)
+            earlier = [r["value"] for r in self.metric_history if r["metric"] == chosen
+                       and r.get("n_generated") == record["n_generated"]]
+            improved = is_improvement(chosen, record["value"], best_of(chosen, earlier))
+            self.metric_history.extend(records)
+            self.announce("\n" + "\n".join(format_record(r) for r in records))
+        if broadcast_object(improved, self.ctx):
+            self.save("best.pt")
+            self.announce(f"best.pt: step {self.step}")
+        self.eval_s += time.monotonic() - start
 
     @staticmethod
     def accumulate(window: dict, logs: dict) -> None:

@@ -44,9 +44,14 @@ class BatchStream:
         self.position += count
         return indices
 
-    def next(self, count: int | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Images in [-1, 1] on the device (converted there, so uint8 is what crosses the bus) and labels."""
-        indices = self.next_indices(count or self.batch_size)
+    def next(self, count: int | None = None, batches: int = 1) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Images in [-1, 1] on the device (converted there, so uint8 is what crosses the bus) and labels.
+
+        `batches` > 1 joins that many batches (a WGAN's critic steps); they may run over several epochs.
+        """
+        count = count or self.batch_size
+        indices = torch.cat([self.next_indices(count) for _ in range(batches)]) if batches > 1 \
+            else self.next_indices(count)
         images = self.data.images[indices].to(self.device, non_blocking=True)
         images = to_float(images).contiguous(memory_format=self.memory_format)
         labels = self.data.labels[indices].to(self.device) if self.data.labels is not None else None

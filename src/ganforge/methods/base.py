@@ -59,9 +59,13 @@ class Method:
     """One optimisation step, sampling and state for resume. Subclasses register with `@register(name, Config)`.
 
     `wrap` turns a network into its training form (DDP and/or torch.compile); the raw network is what is saved.
-    `batches_per_step` tells the loop how many batches one `train_step` consumes (n_critic for a WGAN).
+    `batches_per_step` tells the loop how many batches one `train_step` consumes (n_critic for a WGAN);
+    `batches_for_next_step()` may differ from it for some steps (the WGAN critic warm-up).
     """
     batches_per_step = 1
+
+    def batches_for_next_step(self) -> int:
+        return self.batches_per_step
 
     def __init__(self, cfg: RunConfig, info: DataInfo, device: torch.device,
                  wrap: Callable[[nn.Module], nn.Module] = identity_wrap):

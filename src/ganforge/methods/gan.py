@@ -28,6 +28,7 @@ class GanConfig:
     loss: str = "bce"  # bce (non-saturating) | wgan | lsgan | hinge
     d_norm: str = "batch"  # batch | instance | layer | none
     n_critic: int = 1  # discriminator steps per generator step
+    critic_warmup: bool = False  # Arjovsky et al.: 100 critic steps for the first 25 generator steps and every 500th
     clip_value: float = 0.0  # WGAN weight clipping; 0 = off
     gradient_penalty: float = 0.0  # WGAN-GP weight (10 in the paper); 0 = off
     optimizer: str = "adam"  # adam | rmsprop
@@ -75,6 +76,7 @@ class GAN(Method):
             raise GanforgeError("model.conditional=true needs labelled data (class sub-folders or MNIST); "
                                 "this dataset has no labels")
         self.batches_per_step = m.n_critic
+        self.generator_steps = 0
         conv = m.architecture == "dcgan"
         generator, discriminator = build_networks(m, info.image_shape, info.num_classes)
         self.generator = self.place(generator, conv)
@@ -91,18 +93,26 @@ class GAN(Method):
     def conditional(self) -> bool:
         return self.model_cfg.conditional
 
+    def batches_for_next_step(self) -> int:
+        """Critic steps for the next generator step; the WGAN warm-up trains the critic near optimality first."""
+        done = self.generator_steps
+        if self.model_cfg.critic_warmup and (done < 25 or done % 500 == 0):
+            return max(100, self.model_cfg.n_critic)
+        return self.model_cfg.n_critic
+
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         return latent_noise(n, self.model_cfg.latent_dim, self.device, generator)
 
     def train_step(self, batch):
         m = self.model_cfg
         images, labels = batch
-        real_chunks = images.chunk(m.n_critic)
-        label_chunks = labels.chunk(m.n_critic) if self.conditional else [None] * m.n_critic
+        critic_steps = self.batches_for_next_step()
+        real_chunks = images.chunk(critic_steps)
+        label_chunks = labels.chunk(critic_steps) if self.conditional else [None] * critic_steps
         G, D = self.train_generator, self.train_discriminator
         for i, (real, y) in enumerate(zip(real_chunks, label_chunks)):
             # Only the last critic step keeps G's graph: its fakes are reused for the generator step.
-            last = i == m.n_critic - 1
+            last = i == critic_steps - 1
             with self.autocast():
                 with torch.set_grad_enabled(last):
                     fake = G(self.noise(real.shape[0]), y)
@@ -129,6 +139,7 @@ class GAN(Method):
             self.discriminator.requires_grad_(True)
         if self.ema is not None:
             self.ema.update(self.generator)
+        self.generator_steps += 1
         logs = {"loss_d": loss_d.detach(), "loss_g": loss_g.detach(),
                 "score_real": real_scores.detach().mean(), "score_fake": fake_scores.detach().mean()}
         if m.gradient_penalty > 0:
@@ -176,7 +187,7 @@ class GAN(Method):
     def state_dict(self):
         state = {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
                  "opt_generator": self.opt_generator.state_dict(),
-                 "opt_discriminator": self.opt_discriminator.state_dict()}
+                 "opt_discriminator": self.opt_discriminator.state_dict(), "generator_steps": self.generator_steps}
         if self.ema is not None:
             state["ema"] = self.ema.state_dict()
         return state
@@ -186,5 +197,6 @@ class GAN(Method):
         self.discriminator.load_state_dict(state["discriminator"])
         self.opt_generator.load_state_dict(state["opt_generator"])
         self.opt_discriminator.load_state_dict(state["opt_discriminator"])
+        self.generator_steps = int(state.get("generator_steps", 0))
         if self.ema is not None:
             self.ema.load_state_dict(state["ema"])

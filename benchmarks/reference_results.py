@@ -1,0 +1,155 @@
+"""Reference results: train each MNIST recipe for a fixed CPU-minute budget, evaluate it, write RESULTS.md.
+
+The issue's full setting (about 2 x 6 x 15 CPU-minutes plus six 10k-sample FIDs):
+    GANFORGE_DATA=../shared/data GANFORGE_WEIGHTS=../shared/weights \
+        python benchmarks/reference_results.py --minutes 15 -n 10000
+Training runs on one thread, so its wall-clock minutes are CPU-minutes; evaluation time is not counted.
+`--reuse` evaluates the newest finished run of each recipe under --out instead of training again.
+"""
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import torch
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+import ganforge  # noqa: E402
+from ganforge.checkpoint import load_checkpoint  # noqa: E402
+from ganforge.config import EvalConfig  # noqa: E402
+from ganforge.metrics import evaluate_method  # noqa: E402
+from ganforge.run_log import append_metrics  # noqa: E402
+from ganforge.viz import save_grid  # noqa: E402
+
+RECIPES = ["mnist-mlp-gan", "mnist-dcgan", "mnist-cgan", "mnist-wgan", "mnist-wgan-gp", "mnist-vae"]
+
+
+def finished_run(folder: Path) -> Path | None:
+    runs = sorted(p.parent for p in folder.glob("*/last.pt"))
+    return runs[-1] if runs else None
+
+
+def train_recipe(recipe: str, args) -> Path:
+    out = Path(args.out) / recipe
+    if args.reuse and finished_run(out):
+        return finished_run(out)
+    overrides = [f"train.threads={args.threads}", "train.progress=false", f"train.out_dir={out}",
+                 f"train.seed={args.seed}", *args.overrides]
+    return ganforge.train(recipe, overrides, minutes=args.minutes, announce=lambda *a: None)
+
+
+def evaluate_recipe(recipe: str, run_dir: Path, args) -> dict:
+    trained = ganforge.load(run_dir)
+    names = ["classifier_fid", "class_score", "coverage"] + (["conditional_accuracy"] if trained.conditional else [])
+    settings = EvalConfig(n=args.n, real_n=10000, split="test", seed=args.seed, weights=args.weights)
+    start = time.perf_counter()
+    # The digit metrics are cheap: always on n images; the Inception FID on fid_n (it costs ~0.1-0.2 s an image).
+    records = evaluate_method(trained.method, trained.config.data, replace(settings, n=args.fid_n or args.n),
+                              trained.step, "reference_results", ["fid"], announce=print)
+    records += evaluate_method(trained.method, trained.config.data, settings, trained.step, "reference_results",
+                               names, announce=print)
+    append_metrics(run_dir / "metrics.jsonl", records)
+    grid = Path(args.images) / f"{recipe}.png"
+    images, nrow = trained.method.fixed_grid(100 if trained.conditional else 64, args.seed)
+    save_grid(images, grid, nrow=nrow)
+    checkpoint = load_checkpoint(run_dir)
+    return {"recipe": recipe, "run": str(run_dir), "steps": trained.step,
+            "train_minutes": round(checkpoint["elapsed_s"] / 60, 2), "threads": args.threads,
+            "eval_seconds": round(time.perf_counter() - start, 1), "grid": str(grid),
+            **{r["metric"]: r for r in records}}
+
+
+def cell(row: dict, name: str, digits: int = 2) -> str:
+    return f"{row[name]['value']:.{digits}f}" if name in row else "—"
+
+
+def write_markdown(rows: list[dict], args, command: str) -> str:
+    first = next(iter(r for r in rows if "fid" in r))
+    fid, clf = first["fid"], first["classifier_fid"]
+    fid_n = args.fid_n or args.n
+    full = fid_n >= 10000 and args.minutes >= 15
+    lines = [
+        "# Reference results: the MNIST recipes on a CPU",
+        "",
+        f"Measured {date.today()} on the 2-core development machine, ganforge {fid['ganforge']}, torch {fid['torch']}.",
+        ("This is the issue's full setting." if full else
+         f"**Reduced setting** (the shared 2-core machine's budget): {args.minutes:g} CPU-minutes of training per "
+         f"recipe and a {fid_n:,}-sample Inception FID, not the full 15 CPU-minutes and 10k samples. "
+         "Small-sample FID is biased upwards: compare these FIDs only with FIDs of the same sample count."),
+        "",
+        "Regenerate with:",
+        "",
+        "```bash",
+        command,
+        "```",
+        "",
+        f"- Training: each recipe's defaults, {args.threads} thread(s), stopped after {args.minutes:g} minutes of "
+        "training (`--minutes`; evaluation time not counted), seed "
+        f"{args.seed}. CPU-minutes = wall minutes x threads.",
+        f"- FID: {fid_n:,} generated images vs the {fid['n_real']:,} MNIST test images, the reference TF "
+        f"Inception network (sha256 `{fid['feature_net_sha256'][:12]}…`), uint8 images resized to "
+        f"{fid['image_size']} with `{fid['resizer']}`, fp32.",
+        f"- Classifier FID, class score, coverage and conditional accuracy: {args.n:,} generated images (vs the "
+        f"{clf['n_real']:,} test images), the ganforge MNIST digit classifier "
+        f"(test accuracy {clf['classifier_test_accuracy']:.2%}, sha256 `{clf['feature_net_sha256'][:12]}…`), "
+        f"128-d hidden features. Class score is exp(E KL(p(y|x) ‖ p(y))), at most 10 "
+        f"(real test digits: {first['class_score']['real_data_value']:.2f}); coverage is the fraction of digits "
+        "drawn at least half their fair share.",
+        "- Every number is also a JSON line with its full provenance in the run's `metrics.jsonl`.",
+        "",
+        f"| recipe | CPU-min | steps | FID ({fid_n / 1000:g}k vs test) | classifier FID | class score | coverage "
+        "| cond. accuracy | samples |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        grid = Path(row["grid"]).relative_to(REPO / "benchmarks")
+        lines.append(f"| {row['recipe']} | {row['train_minutes'] * row['threads']:.1f} | {row['steps']:,} | "
+                     f"{cell(row, 'fid')} | {cell(row, 'classifier_fid')} | {cell(row, 'class_score')} | "
+                     f"{cell(row, 'coverage')} | {cell(row, 'conditional_accuracy', 3)} | "
+                     f"![{row['recipe']}]({grid}) |")
+    lines += ["", "Evaluation time per recipe (not counted above): "
+              + ", ".join(f"{r['recipe']} {r['eval_seconds'] / 60:.1f} min" for r in rows) + ".", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--recipes", default=",".join(RECIPES))
+    parser.add_argument("--minutes", type=float, default=15.0, help="training minutes per recipe")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("-n", type=int, default=10000, help="generated images per evaluation")
+    parser.add_argument("--fid-n", type=int, default=0, help="generated images for the Inception FID (default n)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--weights", help="FID Inception file (default GANFORGE_WEIGHTS)")
+    parser.add_argument("--out", default="runs/reference", help="run folders")
+    parser.add_argument("--images", default=str(REPO / "benchmarks" / "results"), help="sample grids")
+    parser.add_argument("--results", default=str(REPO / "benchmarks" / "RESULTS.md"))
+    parser.add_argument("--reuse", action="store_true", help="evaluate existing runs under --out, no training")
+    parser.add_argument("--train-only", action="store_true", help="train (or reuse) every recipe, evaluate later")
+    parser.add_argument("overrides", nargs="*", help="key=value for every recipe (e.g. data.root=DIR)")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    rows = []
+    for recipe in args.recipes.split(","):
+        run_dir = train_recipe(recipe, args)
+        if args.train_only:
+            print(f"{recipe}: {run_dir}", flush=True)
+            continue
+        rows.append(evaluate_recipe(recipe, run_dir, args))
+        print(json.dumps({k: (v["value"] if isinstance(v, dict) else v) for k, v in rows[-1].items()}), flush=True)
+    if args.train_only:
+        return
+    # --reuse only skips training that a --train-only call did before: the same results as without it.
+    command = ("GANFORGE_DATA=../shared/data GANFORGE_WEIGHTS=../shared/weights python benchmarks/reference_results.py "
+               + " ".join(a for a in sys.argv[1:] if a != "--reuse"))
+    Path(args.results).write_text(write_markdown(rows, args, command))
+    print(f"wrote {args.results}")
+
+
+if __name__ == "__main__":
+    main()
