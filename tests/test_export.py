@@ -71,8 +71,13 @@ def test_generator_exports_match_pytorch(runs, name, fmt, tmp_path):
     assert ex.input_names == (["noise", "labels"] if name == "cgan" else ["noise"])
 
 
+def small_transform_net():
+    from ganforge.nets.transform_net import TransformNet  # the fast-style network itself, narrow
+    return TransformNet(features=4, residual_blocks=1)
+
+
 @pytest.mark.parametrize("fmt", ["torchscript", "onnx"])
-@pytest.mark.parametrize("make", [TinyUNet, TinyStyleNet], ids=["unet", "style"])
+@pytest.mark.parametrize("make", [TinyUNet, TinyStyleNet, small_transform_net], ids=["unet", "style", "transform"])
 def test_image_network_exports_match_pytorch(make, fmt, tmp_path):
     ex = image_exportable(trained_like(make()), 3, (32, 32))
     path = export(ex, tmp_path / f"net.{fmt}", fmt, batch=2, dynamic=True)

@@ -86,6 +86,10 @@ def exportable(trained, size: int | None = None, direction: str = "AtoB") -> Exp
         return Exportable(DecoderForExport(method.decoder).eval(), generator_exportable(
             method.decoder, method.model_cfg.latent_dim).make_inputs, ["noise"],
             description=f"{trained.config.recipe} decoder")
+    if hasattr(method, "transform") and hasattr(method, "stylize"):  # fast style: Johnson et al.'s transform net
+        channels, height, width = trained.info.image_shape
+        side = (size, size) if size else (height, width)
+        return image_exportable(method.transform, channels, side, f"{trained.config.recipe} transform network")
     if hasattr(method, "export_network"):  # image-to-image and fast-style methods name their inference network
         network = method.export_network(direction)
         channels, height, width = trained.info.image_shape
