@@ -7,13 +7,14 @@ from typing import Callable
 
 import torch
 
+from ..files import cache_root
 from .image_data import ImageData
 
 CACHE_VERSION = 1
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("GANFORGE_CACHE", Path.home() / ".cache" / "ganforge")) / "datasets"
+    return cache_root() / "datasets"
 
 
 def cache_key(**parts) -> str:

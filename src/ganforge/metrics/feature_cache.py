@@ -9,12 +9,13 @@ from typing import Callable
 import torch
 
 from ..data import ImageData
+from ..files import cache_root
 
 CACHE_VERSION = 1
 
 
 def features_dir() -> Path:
-    return Path(os.environ.get("GANFORGE_CACHE", Path.home() / ".cache" / "ganforge")) / "features"
+    return cache_root() / "features"
 
 
 def images_digest(images: torch.Tensor) -> str:

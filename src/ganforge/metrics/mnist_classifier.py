@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from ..data import ImageData, to_float
 from ..errors import GanforgeError
+from ..files import cache_root, file_sha256
 from .feature_cache import images_digest
 
 VERSION = 1  # bump when the network or its training changes: a new cache entry is trained
@@ -78,7 +79,7 @@ def train_classifier(train: ImageData, test: ImageData, epochs: int = EPOCHS, se
 
 
 def classifier_dir() -> Path:
-    return Path(os.environ.get("GANFORGE_CACHE", Path.home() / ".cache" / "ganforge")) / "classifiers"
+    return cache_root() / "classifiers"
 
 
 def load_or_train(train: ImageData, test: ImageData, announce=print) -> tuple[DigitClassifier, dict]:
@@ -101,7 +102,7 @@ def load_or_train(train: ImageData, test: ImageData, announce=print) -> tuple[Di
     blob = torch.load(path, weights_only=True)
     net = DigitClassifier()
     net.load_state_dict(blob["state"])
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha256 = file_sha256(path)
     provenance = {"classifier": f"ganforge mnist digit classifier v{VERSION}", "classifier_sha256": sha256,
                   "classifier_test_accuracy": round(blob["test_accuracy"], 4)}
     return net.eval(), provenance

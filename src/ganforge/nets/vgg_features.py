@@ -8,7 +8,6 @@ matches the weights it loaded:
   (e.g. `vgg19_features_imagenet.pth`): BGR in [0, 255] minus the per-channel mean, no std.
 Inputs to the extractor are always RGB in [-1, 1], the project's image convention.
 """
-import hashlib
 import os
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import torch.nn as nn
 import torchvision
 
 from ..errors import GanforgeError
+from ..files import file_sha256
 
 BLOCKS = (2, 2, 4, 4, 4)  # convs per block in VGG19
 CHANNELS = (64, 128, 256, 512, 512)
@@ -56,12 +56,6 @@ def vgg19_layers(until: int) -> nn.Sequential:
     return nn.Sequential(*layers[: until + 1])
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def weights_kind(path: Path) -> str:
