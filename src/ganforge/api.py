@@ -51,6 +51,28 @@ class TrainedRun:
             raise GanforgeError(f"run {self.path} is a '{self.config.method}' run; stylize needs a fast-style run")
         return tensor_to_image(self.method.stylize(image_to_tensor(image)))
 
+    @property
+    def directions(self) -> tuple[str, ...]:
+        """The ways an image-to-image run translates: both for CycleGAN, the trained one for pix2pix."""
+        if not hasattr(self.method, "translate"):
+            return ()
+        return ("AtoB", "BtoA") if self.config.method == "cyclegan" else (self.config.data.direction,)
+
+    def directions_text(self, direction: str | None = None) -> str:
+        return direction or self.directions[0] if self.directions else ""
+
+    def translate(self, image: Image.Image, direction: str | None = None) -> Image.Image:
+        """A pix2pix or CycleGAN run's translation of a PIL image, same size as the input (resized to the
+        model's size and back). `direction`: AtoB or BtoA for CycleGAN (default AtoB); pix2pix has one."""
+        if not hasattr(self.method, "translate"):
+            raise GanforgeError(f"run {self.path} is a '{self.config.method}' run; translate needs a pix2pix or "
+                                "CycleGAN run")
+        images = image_to_tensor(image)
+        if self.method.channels == 1:
+            images = images.mean(1, keepdim=True)
+        out = self.method.translate(images, direction)
+        return tensor_to_image(out.expand(-1, 3, -1, -1))
+
     def sample(self, n: int = 64, label: int | str | None = None, seed: int | None = None) -> torch.Tensor:
         """n images in [-1, 1], N x C x H x W; a chosen class for conditional runs."""
         labels = None if label is None else torch.full((n,), self.label_index(label), dtype=torch.long)

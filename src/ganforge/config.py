@@ -16,13 +16,17 @@ from .registry import method_entry
 
 @dataclass
 class DataConfig:
-    name: str = "mnist"  # mnist | folder
+    name: str = "mnist"  # mnist | folder | paired | unpaired (two domains, for pix2pix / CycleGAN)
     root: Optional[str] = None  # dataset location; GANFORGE_DATA when unset; embedded MNIST subset when both unset
+    subdir: str = ""  # a dataset's folder under root (e.g. facades), used when root is the folder of all datasets
     split: str = "train"
     image_size: int = 28
     channels: int = 1
     labels: str = "auto"  # auto | folders | filename | none
     label_pattern: str = ""  # labels=filename: a preset (utkface-gender, utkface-race) or a regex with (?P<label>...)
+    direction: str = "AtoB"  # paired: which side is the input (AtoB: A -> B; BtoA: B -> A)
+    root_b: Optional[str] = None  # unpaired: domain B's folder when data.root is domain A's
+    jitter: bool = False  # pix2pix jitter for training: store 286/256 larger, random crop and flip each step
     download: bool = False  # let torchvision download MNIST into root
     cache: bool = True  # keep the decoded uint8 tensor on disk so later runs skip decoding
 

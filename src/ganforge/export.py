@@ -75,7 +75,7 @@ def image_exportable(network: nn.Module, channels: int = 3, size: tuple[int, int
     return Exportable(network.eval(), make_inputs, ["input"], spatial=True, description=description)
 
 
-def exportable(trained, size: int | None = None, direction: str = "AtoB") -> Exportable:
+def exportable(trained, size: int | None = None, direction: str | None = None) -> Exportable:
     """The inference network of a loaded run (`ganforge.load(RUN)`)."""
     method = trained.method
     if hasattr(method, "sampler") and hasattr(method, "generate"):  # the GAN family (EMA weights when kept)
@@ -90,11 +90,11 @@ def exportable(trained, size: int | None = None, direction: str = "AtoB") -> Exp
         channels, height, width = trained.info.image_shape
         side = (size, size) if size else (height, width)
         return image_exportable(method.transform, channels, side, f"{trained.config.recipe} transform network")
-    if hasattr(method, "export_network"):  # image-to-image and fast-style methods name their inference network
+    if hasattr(method, "export_network"):  # image-to-image methods name their inference network
         network = method.export_network(direction)
-        channels, height, width = trained.info.image_shape
-        side = (size, size) if size else (height, width)
-        return image_exportable(network, channels, side, f"{trained.config.recipe} {direction} network")
+        side = (size or method.size,) * 2
+        return image_exportable(network, method.channels, side,
+                                f"{trained.config.recipe} {trained.directions_text(direction)} generator")
     raise GanforgeError(f"runs of method '{trained.config.method}' cannot be exported yet; export works for "
                         "generators (GAN family, VAE decoder) and image-to-image / fast-style networks")
 

@@ -11,7 +11,7 @@ import yaml
 from .errors import GanforgeError
 
 # Held-out scores where lower is better, in order of preference for "the run's best metric".
-LOWER_IS_BETTER = ("fid", "kid", "neg_elbo_nats", "bits_per_dim", "l1", "loss")
+LOWER_IS_BETTER = ("fid", "kid", "classifier_fid", "neg_elbo_nats", "bits_per_dim", "l1", "cycle_a", "loss")
 # A run whose metrics.csv changed this recently counts as training now.
 LIVE_SECONDS = 120.0
 
@@ -89,10 +89,15 @@ def last_step(metrics_csv: Path) -> int:
 
 
 def best_metric(eval_jsonl: Path) -> str:
-    """'name value (step N)' for the best held-out score, '-' when the run logs none."""
-    if not eval_jsonl.is_file():
-        return "-"
-    rows = [json.loads(line) for line in eval_jsonl.read_text().splitlines() if line.strip()]
+    """'name value (step N)' for the best score, '-' when the run logs none: metrics.jsonl (one record per
+    metric, from training and `ganforge eval`) beside eval.jsonl (the held-out rows of older runs)."""
+    rows = []
+    records = eval_jsonl.with_name("metrics.jsonl")
+    if records.is_file():
+        rows += [{"step": r["step"], r["metric"]: r["value"]} for r in map(json.loads, records.read_text().splitlines())
+                 if "metric" in r and "value" in r]
+    if eval_jsonl.is_file():
+        rows += [json.loads(line) for line in eval_jsonl.read_text().splitlines() if line.strip()]
     for key in LOWER_IS_BETTER:
         scored = [r for r in rows if isinstance(r.get(key), (int, float))]
         if scored:

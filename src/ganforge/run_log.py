@@ -41,29 +41,42 @@ class RunLog:
             reader = csv.DictReader(f)
             self.columns = reader.fieldnames
             rows = [r for r in reader if int(float(r["step"])) <= step]
-        with open(self.csv_path, "w", newline="") as f:
-            writer = csv.DictWriter(f, self.columns)
-            writer.writeheader()
-            writer.writerows(rows)
+        self._rewrite(rows)
 
-    def write(self, step: int, scalars: dict[str, float]) -> None:
+    def write(self, step: int, scalars: dict[str, float], tensorboard: bool = True) -> None:
         row = {"step": step, **scalars}
         new_file = self.columns is None
         if new_file:
             self.columns = list(row)
+        elif set(row) - set(self.columns):
+            self._add_columns([k for k in row if k not in self.columns])
         with open(self.csv_path, "a", newline="") as f:
             writer = csv.DictWriter(f, self.columns, extrasaction="ignore")
             if new_file:
                 writer.writeheader()
             writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
-        if self.tb is not None:
+        if self.tb is not None and tensorboard:
             for key, value in scalars.items():
                 self.tb.add_scalar(key, value, step)
+
+    def _add_columns(self, names: list[str]) -> None:
+        """A score first logged mid-run (held-out metrics) gets its own column: rewrite the header once."""
+        with open(self.csv_path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.columns = [*self.columns, *names]
+        self._rewrite(rows)
+
+    def _rewrite(self, rows: list[dict]) -> None:
+        with open(self.csv_path, "w", newline="") as f:
+            writer = csv.DictWriter(f, self.columns)
+            writer.writeheader()
+            writer.writerows(rows)
 
     def write_eval(self, step: int, scores: dict[str, float], context: dict) -> None:
         """Held-out scores, one JSON line each with what they were measured on (eval.jsonl)."""
         with open(self.eval_path, "a") as f:
             f.write(json.dumps({"step": step, **context, **scores}) + "\n")
+        self.write(step, {f"val_{key}": value for key, value in scores.items()}, tensorboard=False)
         if self.tb is not None:
             for key, value in scores.items():
                 self.tb.add_scalar(f"eval/{key}", value, step)

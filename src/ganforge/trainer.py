@@ -120,6 +120,8 @@ class Trainer:
                    disable=not (self.ctx.is_main and t.progress), dynamic_ncols=True)
         self.session_start, self.eval_s = time.monotonic(), 0.0
         window = {"start": time.perf_counter(), "steps": 0, "sums": None}
+        if self.step == 0 and getattr(self.method, "evaluate_at_start", False):
+            self.evaluate()  # the untrained model's held-out scores: the baseline of the curves
         try:
             while self.step < budget:
                 batches = self.method.batches_for_next_step()
@@ -147,8 +149,8 @@ class Trainer:
             raise
         bar.close()
         self.save()
-        self.save_samples()
         scores = self.evaluate()
+        self.save_samples()  # after the final scores, so the curves include them
         if scores:
             listed = ", ".join(f"{k} {v:.4g}" for k, v in scores.items())
             self.announce(f"held-out ({self.held_out.source}): {listed}")

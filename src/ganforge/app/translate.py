@@ -26,7 +26,10 @@ def translate(trained, upload, direction: str = "AtoB",
     if direction not in DIRECTIONS:
         raise GanforgeError(f"unknown direction '{direction}': use AtoB or BtoA")
     image = open_upload(upload, max_megapixels, "input image")
-    return image, run_api(trained, "translate", "translate images (train pix2pix or CycleGAN)")(image, direction)
+    action = run_api(trained, "translate", "translate images (train pix2pix or CycleGAN)")
+    if len(getattr(trained, "directions", ())) == 1:
+        direction = None  # pix2pix translates only the way it learned; the choice is CycleGAN's
+    return image, action(image, direction)
 
 
 def fast_style(trained, upload, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS) -> tuple[Image.Image, Image.Image]:

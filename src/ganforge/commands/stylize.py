@@ -80,24 +80,11 @@ def run_gatys(args) -> None:
     print(f"wrote {output} ({result.size[0]}x{result.size[1]}) in {time.perf_counter() - start:.1f} s")
 
 
-def input_files(paths: list[str]) -> list[Path]:
-    from ..data.folder import list_images
-    from ..errors import GanforgeError
-    files = []
-    for given in map(Path, paths):
-        if given.is_dir():
-            files += list_images(given)
-        elif given.is_file():
-            files.append(given)
-        else:
-            raise GanforgeError(f"input {given} does not exist; give image files or folders")
-    return files
-
-
 def run_fast(args) -> None:
     from .. import load
     from ..data.pil_images import open_image
-    files = input_files(args.images)
+    from ..data.folder import image_inputs
+    files = [path for path, _ in image_inputs(args.images)]
     out_dir = Path(args.output or "stylized")
     out_dir.mkdir(parents=True, exist_ok=True)
     trained = load(args.model)

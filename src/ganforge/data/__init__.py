@@ -32,7 +32,14 @@ def load_dataset(cfg: DataConfig, announce=print) -> ImageData:
                         checks=CHECKS_VERSION)
         return cached(key, lambda: load_folder(root, cfg.image_size, cfg.channels, cfg.labels, cfg.label_pattern,
                                                announce), cfg.cache)
-    raise GanforgeError(f"unknown dataset '{cfg.name}' (data.name): use mnist or folder")
+    if cfg.name in ("paired", "unpaired"):
+        from .pairs import dataset_root, domain_b_root, load_paired, load_unpaired, stored_size
+        root, root_b = dataset_root(cfg), domain_b_root(cfg)
+        files = [folder_fingerprint(str(root))] + ([folder_fingerprint(str(root_b))] if root_b else [])
+        key = cache_key(kind=cfg.name, root=str(root.resolve()), root_b=cfg.root_b, files=files, split=cfg.split,
+                        size=stored_size(cfg), channels=cfg.channels, direction=cfg.direction)
+        return cached(key, lambda: (load_paired if cfg.name == "paired" else load_unpaired)(cfg), cfg.cache)
+    raise GanforgeError(f"unknown dataset '{cfg.name}' (data.name): use mnist, folder, paired or unpaired")
 
 
 def resize_dataset(data: ImageData, size: int, channels: int) -> ImageData:

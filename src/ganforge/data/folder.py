@@ -25,6 +25,20 @@ def list_images(root: Path) -> list[Path]:
     return files
 
 
+def image_inputs(paths: list[str]) -> list[tuple[Path, Path]]:
+    """Image files given as files or folders (searched recursively): (file, name to write it under), where
+    the name keeps a folder's sub-paths and a single file's name."""
+    found = []
+    for given in map(lambda p: Path(p).expanduser(), paths):
+        if given.is_dir():
+            found += [(f, f.relative_to(given)) for f in list_images(given)]
+        elif given.is_file():
+            found.append((given, Path(given.name)))
+        else:
+            raise GanforgeError(f"input {given} does not exist; give image files or folders")
+    return found
+
+
 def folder_labels(root: Path, files: list[Path], mode: str,
                   pattern: str = "") -> tuple[list[int | None] | None, list[str]]:
     """Class sub-folders as labels: `folders` demands them, `auto` uses them when every image has one.

@@ -1,2 +1,2 @@
 """Training methods, one file each; importing this package registers them all."""
-from . import fast_style, gan, vae  # noqa: F401
+from . import cyclegan, fast_style, gan, pix2pix, vae  # noqa: F401

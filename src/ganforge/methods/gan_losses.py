@@ -34,3 +34,12 @@ def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, labels: tor
     scores = critic(mixed, labels)
     (grad,) = torch.autograd.grad(scores.float().sum(), mixed, create_graph=True)
     return (grad.flatten(1).float().norm(2, dim=1) - 1).pow(2).mean()
+
+
+def target_loss(kind: str, scores: torch.Tensor, real: bool) -> torch.Tensor:
+    """pix2pix / CycleGAN form: scores (e.g. a PatchGAN map) against an all-real or all-fake target."""
+    if kind == "bce":
+        return F.softplus(-scores).mean() if real else F.softplus(scores).mean()
+    if kind == "lsgan":  # Mao et al. 2017, as CycleGAN uses it: (D - 1)^2 for real, D^2 for fake
+        return (scores - 1).pow(2).mean() if real else scores.pow(2).mean()
+    raise ValueError(f"unknown image-to-image GAN loss '{kind}': use bce or lsgan")

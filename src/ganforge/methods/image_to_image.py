@@ -1,0 +1,151 @@
+"""What pix2pix and CycleGAN share: two-domain batches (input channels first, target channels second), pix2pix
+jitter, Adam with a constant-then-linear learning rate, fixed preview pairs, any-size translation, and the
+held-out scores."""
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ..data import ImageData, to_float, to_uint8
+from ..errors import GanforgeError
+from .base import Method
+
+DIRECTIONS = ("AtoB", "BtoA")
+
+
+@dataclass
+class ImageToImageConfig:
+    generator_features: int = 64
+    discriminator_features: int = 64
+    discriminator_layers: int = 3  # 3: the 70x70 PatchGAN
+    norm: str = "batch"  # batch | instance; with batch size 1, batch norm in training mode is instance norm
+    loss: str = "bce"  # bce | lsgan
+    lr: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    constant_steps: int = 0  # the learning rate stays at lr for this many steps ...
+    decay_steps: int = 0  # ... then falls linearly to 0 over this many (0: no decay)
+    preview_count: int = 6  # held-out pairs in the progress grids
+
+
+def constant_then_linear(optimizer: torch.optim.Optimizer, constant_steps: int, decay_steps: int):
+    """pix2pix / CycleGAN's schedule: lr for `constant_steps`, then a straight line to 0 over `decay_steps`."""
+    def factor(step: int) -> float:
+        if decay_steps <= 0:
+            return 1.0
+        return max(0.0, 1.0 - max(0, step - constant_steps) / decay_steps)
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def l1_01(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Per-image mean absolute error on the [0, 1] pixel scale (images given in [-1, 1])."""
+    return (a.float() - b.float()).abs().flatten(1).mean(1) / 2
+
+
+class ImageToImage(Method):
+    conditional = False
+    evaluate_at_start = True  # the untrained model's held-out scores are the baseline on the curves
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pair_channels = self.info.image_shape[0]
+        if pair_channels % 2 or self.cfg.data.name not in ("paired", "unpaired"):
+            raise GanforgeError(f"{self.cfg.method} trains on two domains: set data.name=paired (pix2pix) or "
+                                "data.name=unpaired (CycleGAN) with data.root=FOLDER")
+        self.channels, self.size = pair_channels // 2, self.cfg.data.image_size
+        self.previews = torch.zeros(0, pair_channels, self.size, self.size, dtype=torch.uint8)
+        self.schedulers: list = []
+
+    def adam(self, *networks: nn.Module) -> torch.optim.Adam:
+        m = self.model_cfg
+        params = [p for net in networks for p in net.parameters()]
+        optimizer = torch.optim.Adam(params, lr=m.lr, betas=(m.beta1, m.beta2))
+        self.schedulers.append(constant_then_linear(optimizer, m.constant_steps, m.decay_steps))
+        return optimizer
+
+    def split(self, pairs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return pairs[:, :self.channels], pairs[:, self.channels:]
+
+    def jitter(self, pairs: torch.Tensor) -> torch.Tensor:
+        """pix2pix's random crop and horizontal flip, the same for both halves of each pair (one tensor)."""
+        stored = pairs.shape[-1]
+        if stored == self.size and not self.cfg.data.jitter:
+            return pairs
+        n, extra = pairs.shape[0], stored - self.size
+        tops, lefts = torch.randint(extra + 1, (2, n)).tolist()
+        flips = (torch.rand(n) < 0.5).tolist()
+        crops = [p[:, t:t + self.size, s:s + self.size] for p, t, s in zip(pairs, tops, lefts)]
+        crops = [c.flip(-1) if f else c for c, f in zip(crops, flips)]
+        memory = torch.channels_last if self.channels_last else torch.contiguous_format
+        return torch.stack(crops).contiguous(memory_format=memory)
+
+    def step_schedules(self) -> None:
+        for scheduler in self.schedulers:
+            scheduler.step()
+
+    def networks(self) -> list[nn.Module]:
+        raise NotImplementedError
+
+    def network_for(self, direction: str | None) -> nn.Module:
+        raise NotImplementedError
+
+    @torch.no_grad()
+    def run(self, network: nn.Module, images: torch.Tensor, batch_size: int = 8) -> torch.Tensor:
+        """Inference in eval mode (no dropout, running norm statistics), on the CPU in [-1, 1]."""
+        was_training = network.training
+        network.eval()
+        out = []
+        for start in range(0, images.shape[0], batch_size):
+            batch = images[start:start + batch_size].float().to(self.device)
+            with self.autocast():
+                out.append(network(batch).float().clamp(-1, 1).cpu())
+        network.train(was_training)
+        return torch.cat(out)
+
+    def translate(self, images: torch.Tensor, direction: str | None = None) -> torch.Tensor:
+        """Images in [-1, 1] of any size -> translated, same size: resized to the model's square size and
+        back (bilinear, antialiased), because the networks were trained at that scale."""
+        network = self.network_for(direction)
+        height, width = images.shape[-2:]
+        square = F.interpolate(images.float(), size=(self.size, self.size), mode="bilinear", antialias=True,
+                               align_corners=False) if (height, width) != (self.size, self.size) else images
+        out = self.run(network, square)
+        if (height, width) != (self.size, self.size):
+            out = F.interpolate(out, size=(height, width), mode="bilinear", antialias=True, align_corners=False)
+        return out.clamp(-1, 1)
+
+    def export_network(self, direction: str | None = None) -> nn.Module:
+        return self.network_for(direction)
+
+    def keep_previews(self, data: ImageData) -> None:
+        """The first held-out pairs become the fixed inputs of every progress grid (saved with the run)."""
+        if len(self.previews) == 0:
+            count = min(self.model_cfg.preview_count, len(data))
+            images = data.images[:count]
+            if images.shape[-1] != self.size:
+                images = to_uint8(F.interpolate(to_float(images), size=(self.size, self.size), mode="bilinear",
+                                                antialias=True, align_corners=False))
+            self.previews = images.contiguous()
+
+    def held_out_pairs(self, data: ImageData, batch_size: int = 16):
+        """Held-out (inputs, targets) batches in [-1, 1] at the model's size."""
+        self.keep_previews(data)
+        for start in range(0, len(data), batch_size):
+            pairs = to_float(data.images[start:start + batch_size])
+            if pairs.shape[-1] != self.size:
+                pairs = F.interpolate(pairs, size=(self.size, self.size), mode="bilinear", antialias=True,
+                                      align_corners=False)
+            yield self.split(pairs)
+
+    def sample(self, n, labels=None, seed=None):
+        raise GanforgeError(f"a {self.cfg.method} run translates images instead of sampling: "
+                            "use `ganforge translate RUN INPUT -o OUT_DIR` or ganforge.load(RUN).translate(image)")
+
+    def state_dict(self) -> dict:
+        return {"schedulers": [s.state_dict() for s in self.schedulers], "previews": self.previews}
+
+    def load_state_dict(self, state: dict) -> None:
+        for scheduler, saved in zip(self.schedulers, state["schedulers"]):
+            scheduler.load_state_dict(saved)
+        self.previews = state["previews"]
