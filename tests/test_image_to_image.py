@@ -267,3 +267,15 @@ def test_generators_export_and_match_pytorch(tiny_runs, tmp_path, name, directio
     ex = exportable(ganforge.load(tiny_runs[name]), direction=direction)
     path = export(ex, tmp_path / "g.pt", "torchscript")
     assert parity(ex, path, "torchscript", (1,)) < 1e-4
+
+
+def test_split_pairs_writes_a_and_b_halves(tmp_path, capsys):
+    root = make_ab_folder(tmp_path / "ab", 3)
+    assert main(["data", "split-pairs", str(root), "-o", str(tmp_path / "halves")]) == 0
+    for side, channel in (("A", 0), ("B", 2)):
+        files = sorted((tmp_path / "halves" / side).iterdir())
+        assert [f.name for f in files] == ["0.png", "1.png", "2.png"]
+        assert np.asarray(Image.open(files[2]))[..., channel].max() == 60 + 24 * 2
+    Image.new("RGB", (10, 10)).save(root / "square.png")
+    assert main(["data", "split-pairs", str(root), "-o", str(tmp_path / "again")]) == 2
+    assert "not a side-by-side pair" in capsys.readouterr().err

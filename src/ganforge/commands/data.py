@@ -1,5 +1,5 @@
 def add(sub) -> None:
-    p = sub.add_parser("data", help="dataset tools (check)")
+    p = sub.add_parser("data", help="dataset tools (check, split-pairs)")
     actions = p.add_subparsers(dest="data_command", required=True)
     check = actions.add_parser("check", help="list every file that would break or bias training, with the fix",
                                description="Scan DIR the way training does and list unreadable, truncated, "
@@ -15,6 +15,20 @@ def add(sub) -> None:
                        help="labels from file names: a preset (utkface-gender, utkface-race) or a regex with "
                             "(?P<label>...); default: class sub-folders when there are any")
     check.set_defaults(func=run_check)
+    pairs = actions.add_parser("split-pairs", help="cut side-by-side AB images into A/ and B/ folders",
+                               description="pix2pix's AB format -> OUT/A/NAME and OUT/B/NAME, full resolution: "
+                                           "e.g. the label maps of a held-out split, to translate them.")
+    pairs.add_argument("dir", help="folder of AB images (e.g. facades/test)")
+    pairs.add_argument("-o", "--output", required=True, help="output folder; gets A/ and B/")
+    pairs.set_defaults(func=run_split_pairs)
+
+
+def run_split_pairs(args) -> None:
+    from pathlib import Path
+
+    from ..data.pairs import split_pair_files
+    count = split_pair_files(Path(args.dir).expanduser(), Path(args.output))
+    print(f"wrote {count} images each to {Path(args.output) / 'A'} and {Path(args.output) / 'B'}")
 
 
 def run_check(args) -> None:

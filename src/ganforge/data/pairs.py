@@ -174,3 +174,24 @@ def load_unpaired(cfg: DataConfig) -> ImageData:
     a = [a[k % len(a)] for k in range(count)]
     b = [b[shuffle_b[k % len(b)]] for k in range(count)]
     return ImageData(stack(a, b), None, [], f"unpaired domains {where}, {split} split")
+
+
+def split_pair_files(source: Path, out: Path) -> int:
+    """Cut side-by-side AB images into out/A/NAME and out/B/NAME (full resolution, same names and format)."""
+    files = image_files(source) if source.is_dir() else []
+    if not files:
+        raise GanforgeError(f"no images in {source}; give a folder of side-by-side AB images")
+    for side in "AB":
+        (out / side).mkdir(parents=True, exist_ok=True)
+    for path in files:
+        try:
+            with Image.open(path) as img:
+                width, height = img.size
+                if width != 2 * height:
+                    raise GanforgeError(f"{path} is {width}x{height}, not a side-by-side pair (width = 2 x height)")
+                img.load()
+                for side, box in (("A", (0, 0, height, height)), ("B", (height, 0, width, height))):
+                    img.crop(box).save(out / side / path.name, quality=95)
+        except (UnidentifiedImageError, OSError) as err:
+            raise GanforgeError(f"cannot read image {path} ({err}); delete or replace the file") from None
+    return len(files)

@@ -55,8 +55,6 @@ def resize(images: torch.Tensor, size: int, resizer: str = "tf1-bilinear") -> to
     return torch.einsum("oh,nchw,pw->ncop", rows, images.float(), cols)
 
 
-
-
 def weights_dir() -> Path:
     return cache_root() / "weights"
 
@@ -144,9 +142,6 @@ class InceptionFeatures(nn.Module):
             with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
                 out.append(self.net(x).float().cpu())
         return torch.cat(out) if out else torch.zeros(0, FEATURES)
-
-
-@lru_cache(maxsize=4)
 
 
 @lru_cache(maxsize=2)
