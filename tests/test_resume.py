@@ -47,6 +47,27 @@ def test_resume_continues_bit_identically(image_folder, tmp_path, extra):
     assert steps == [2, 4, 6, 8, 10, 12]
 
 
+def test_sigterm_saves_a_usable_checkpoint(image_folder, tmp_path, monkeypatch):
+    """`kill PID` (SIGTERM) stops a run like Ctrl-C: the step reached is saved, not the last periodic one."""
+    import os
+    import signal
+    from ganforge.methods.gan import GAN
+    real_step, calls = GAN.train_step, {"n": 0}
+
+    def killed(self, batch):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real_step(self, batch)
+    monkeypatch.setattr(GAN, "train_step", killed)
+    overrides = [*TINY, f"data.root={image_folder}", "data.name=folder", f"train.out_dir={tmp_path / 'runs'}"]
+    with pytest.raises(KeyboardInterrupt):
+        train("mnist-dcgan", overrides, steps=10, announce=lambda *a: None)
+    (run_dir,) = (tmp_path / 'runs').iterdir()
+    assert load_checkpoint(run_dir)["step"] == 3  # the handler raises as soon as kill returns, inside step 4
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is gone after the run
+
+
 def test_interrupt_saves_a_usable_checkpoint(image_folder, tmp_path, monkeypatch):
     from ganforge.methods.gan import GAN
     real_step, calls = GAN.train_step, {"n": 0}

@@ -1,7 +1,10 @@
 """The one training loop for every method: budgets, logging, sample grids, checkpoints, exact resume, DDP."""
 import math
 import random
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -32,6 +35,23 @@ def total_steps(cfg: RunConfig, steps_per_epoch: int) -> float:
     if not limits and cfg.train.minutes <= 0:
         limits.append(steps_per_epoch)
     return min(limits) if limits else math.inf
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """`kill` (SIGTERM, what schedulers and `timeout` send) saves and stops like Ctrl-C instead of losing steps."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def seed_everything(seed: int) -> None:
@@ -265,6 +285,7 @@ def train(recipe: str | None = None, overrides=(), resume: str | Path | None = N
         cfg = load_config(recipe or "mnist-dcgan", [*overrides, *extra])
     trainer = Trainer(cfg, run_dir, checkpoint, announce)
     try:
-        return trainer.run()
+        with sigterm_as_interrupt():
+            return trainer.run()
     finally:
         trainer.close()
