@@ -279,3 +279,13 @@ def test_split_pairs_writes_a_and_b_halves(tmp_path, capsys):
     Image.new("RGB", (10, 10)).save(root / "square.png")
     assert main(["data", "split-pairs", str(root), "-o", str(tmp_path / "again")]) == 2
     assert "not a side-by-side pair" in capsys.readouterr().err
+
+
+def test_the_app_translates_with_either_kind_of_run(tiny_runs, tmp_path):
+    from ganforge.app import translate
+    photo = tmp_path / "labels.png"
+    Image.new("RGB", (48, 40), (0, 0, 255)).save(photo)
+    for name in ("pix2pix", "cyclegan"):
+        # The app's direction choice is CycleGAN's; a pix2pix run ignores it and translates its own way.
+        shown, output = translate.translate(ganforge.load(tiny_runs[name]), str(photo), "AtoB")
+        assert shown.size == output.size == (48, 40)
