@@ -179,7 +179,7 @@ def test_translate_and_fast_style_use_the_run_api(tmp_path, photo):
 
 
 def test_a_generator_run_cannot_translate(runs_dir, cache, photo):
-    with pytest.raises(GanforgeError, match="cannot translate images"):
+    with pytest.raises(GanforgeError, match="pix2pix or CycleGAN"):
         translate.translate(cache.get(run_of(runs_dir, "mnist-dcgan")), str(photo))
 
 

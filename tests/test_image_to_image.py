@@ -289,3 +289,22 @@ def test_the_app_translates_with_either_kind_of_run(tiny_runs, tmp_path):
         # The app's direction choice is CycleGAN's; a pix2pix run ignores it and translates its own way.
         shown, output = translate.translate(ganforge.load(tiny_runs[name]), str(photo), "AtoB")
         assert shown.size == output.size == (48, 40)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("recipe,tiny", [("facades-pix2pix", TINY_PIX2PIX), ("facades-cyclegan", TINY_CYCLEGAN)])
+def test_torchrun_trains_image_to_image(tmp_path, recipe, tiny):
+    """Both methods under DDP (2 CPU processes, gloo): each rank takes its shard of the pairs."""
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    port = "29518" if recipe.endswith("pix2pix") else "29519"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", port,
+           "-m", "ganforge", "train", recipe, *tiny, f"data.root={make_ab_folder(tmp_path / 'ab', 8, size=36)}",
+           "data.jitter=true", "train.batch_size=2", f"train.out_dir={tmp_path / 'runs'}", "--steps", "3"]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (run_dir,) = (tmp_path / "runs").iterdir()
+    checkpoint = load_checkpoint(run_dir)
+    assert checkpoint["step"] == 3 and len(checkpoint["rng"]) == 2
