@@ -308,3 +308,22 @@ def test_torchrun_trains_image_to_image(tmp_path, recipe, tiny):
     (run_dir,) = (tmp_path / "runs").iterdir()
     checkpoint = load_checkpoint(run_dir)
     assert checkpoint["step"] == 3 and len(checkpoint["rng"]) == 2
+
+
+@pytest.mark.assets
+def test_eval_scores_translations_against_the_target_domain(tiny_runs, capsys):
+    """`ganforge eval` on a translation run: FID/KID of the translated held-out inputs vs their targets."""
+    import json
+    from conftest import SHARED
+    weights = SHARED / "weights" / "inception_fid.pt"
+    if not weights.is_file():
+        pytest.skip(f"needs {weights} (set GANFORGE_SHARED)")
+    run = tiny_runs["cyclegan"]
+    for direction in ("AtoB", "BtoA"):
+        assert main(["eval", str(run), "--metrics", "fid,kid", "--weights", str(weights),
+                     "--direction", direction]) == 0
+    records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    fids = [r for r in records if r["metric"] == "fid" and r["source"] == "ganforge eval"]
+    assert len(fids) == 2 and all(r["n_generated"] == r["n_real"] == 6 and r["quick"] for r in fids)
+    assert fids[0]["value"] != fids[1]["value"]  # the two directions are two different comparisons
+    assert "targets" in fids[0]["real_data"]

@@ -144,7 +144,7 @@ class FromData:
             pools = [np.flatnonzero(self.data.labels == k) for k in range(10)]
             pick = [int(pools[k][torch.randint(0, len(pools[k]), (1,), generator=g)]) for k in labels]
         elif self.only is not None:
-            pick = np.flatnonzero(self.data.labels == self.only)[:n]
+            pick = np.resize(np.flatnonzero(self.data.labels == self.only), n)  # n images, as a generator gives
         else:
             pick = torch.randperm(len(self.data), generator=g)[:n]
         return to_float(self.data.images[torch.as_tensor(pick)])

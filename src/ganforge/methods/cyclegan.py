@@ -28,6 +28,7 @@ class CycleGANConfig(ImageToImageConfig):
 
 @register("cyclegan", CycleGANConfig)
 class CycleGAN(ImageToImage):
+    two_way = True
     NETWORKS = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
 
     def __init__(self, *args, **kwargs):

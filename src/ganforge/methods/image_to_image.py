@@ -45,6 +45,7 @@ def l1_01(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 class ImageToImage(Method):
     conditional = False
+    two_way = False  # CycleGAN translates both ways; pix2pix only the way it learned
     evaluate_at_start = True  # the untrained model's held-out scores are the baseline on the curves
 
     def __init__(self, *args, **kwargs):
@@ -137,6 +138,18 @@ class ImageToImage(Method):
                 pairs = F.interpolate(pairs, size=(self.size, self.size), mode="bilinear", antialias=True,
                                       align_corners=False)
             yield self.split(pairs)
+
+    def held_out_translations(self, data: ImageData, direction: str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """uint8 (translated held-out inputs, their targets): FID/KID against the target domain."""
+        network = self.network_for(direction)
+        backwards = self.two_way and direction == "BtoA"
+        outputs, targets = [], []
+        for inputs, target in self.held_out_pairs(data):
+            if backwards:
+                inputs, target = target, inputs
+            outputs.append(to_uint8(self.run(network, inputs)))
+            targets.append(to_uint8(target))
+        return torch.cat(outputs), torch.cat(targets)
 
     def sample(self, n, labels=None, seed=None):
         raise GanforgeError(f"a {self.cfg.method} run translates images instead of sampling: "

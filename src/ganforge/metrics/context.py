@@ -36,14 +36,27 @@ class EvalContext:
         return torch.arange(self.settings.n) % self.method.info.num_classes
 
     @cached_property
+    def translations(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """Image-to-image runs: (the held-out split's inputs translated, its targets), both uint8."""
+        if not hasattr(self.method, "held_out_translations"):
+            return None
+        held_out = load_dataset(replace(self.data_cfg, split=self.settings.split), lambda *a: None)
+        return self.method.held_out_translations(held_out, self.settings.direction)
+
+    @cached_property
     def generated(self) -> torch.Tensor:
-        """uint8 images, quantised as a saved PNG would be, from a private seeded RNG."""
+        """uint8 images, quantised as a saved PNG would be, from a private seeded RNG; for an image-to-image
+        run the translations of the held-out inputs (as many as the split holds)."""
+        if self.translations is not None:
+            return self.translations[0]
         with torch.random.fork_rng(devices=[]):
             images = self.method.sample(self.settings.n, labels=self.asked_labels, seed=self.settings.seed)
         return to_uint8(images.cpu())
 
     @cached_property
     def real(self) -> ImageData:
+        if self.translations is not None:  # the target domain of the same held-out pairs
+            return ImageData(self.translations[1], None, [], f"{self.settings.split} split targets")
         data = load_dataset(replace(self.data_cfg, split=self.settings.split), lambda *a: None)
         return real_subset(data, self.settings.real_n)
 
@@ -96,4 +109,4 @@ class EvalContext:
                        "classifier_test_accuracy": self.classifier[1]["classifier_test_accuracy"],
                        "image_size": 28, "resizer": "none"}
         return {**network, "n_real": len(self.real), "real_data": f"{self.real.source.split(' (')[0]}",
-                "n_generated": self.settings.n, "seed": self.settings.seed}
+                "n_generated": len(self.generated), "seed": self.settings.seed}
