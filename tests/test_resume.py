@@ -47,35 +47,27 @@ def test_resume_continues_bit_identically(image_folder, tmp_path, extra):
     assert steps == [2, 4, 6, 8, 10, 12]
 
 
-def test_sigterm_saves_a_usable_checkpoint(image_folder, tmp_path, monkeypatch):
-    """`kill PID` (SIGTERM) stops a run like Ctrl-C: the step reached is saved, not the last periodic one."""
+def ctrl_c():
+    raise KeyboardInterrupt
+
+
+def sigterm():
     import os
     import signal
-    from ganforge.methods.gan import GAN
-    real_step, calls = GAN.train_step, {"n": 0}
-
-    def killed(self, batch):
-        calls["n"] += 1
-        if calls["n"] == 4:
-            os.kill(os.getpid(), signal.SIGTERM)
-        return real_step(self, batch)
-    monkeypatch.setattr(GAN, "train_step", killed)
-    overrides = [*TINY, f"data.root={image_folder}", "data.name=folder", f"train.out_dir={tmp_path / 'runs'}"]
-    with pytest.raises(KeyboardInterrupt):
-        train("mnist-dcgan", overrides, steps=10, announce=lambda *a: None)
-    (run_dir,) = (tmp_path / 'runs').iterdir()
-    assert load_checkpoint(run_dir)["step"] == 3  # the handler raises as soon as kill returns, inside step 4
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is gone after the run
+    os.kill(os.getpid(), signal.SIGTERM)  # `kill PID`, what schedulers and `timeout` send
 
 
-def test_interrupt_saves_a_usable_checkpoint(image_folder, tmp_path, monkeypatch):
+@pytest.mark.parametrize("stop", [ctrl_c, sigterm])
+def test_interrupt_saves_a_usable_checkpoint(image_folder, tmp_path, monkeypatch, stop):
+    """Ctrl-C or SIGTERM during step 4 saves step 3 (not the last periodic checkpoint), and the run resumes."""
+    import signal
     from ganforge.methods.gan import GAN
     real_step, calls = GAN.train_step, {"n": 0}
 
     def interrupted(self, batch):
         calls["n"] += 1
         if calls["n"] == 4:
-            raise KeyboardInterrupt
+            stop()
         return real_step(self, batch)
     monkeypatch.setattr(GAN, "train_step", interrupted)
     overrides = [*TINY, f"data.root={image_folder}", "data.name=folder", f"train.out_dir={tmp_path / 'runs'}"]
@@ -83,5 +75,6 @@ def test_interrupt_saves_a_usable_checkpoint(image_folder, tmp_path, monkeypatch
         train("mnist-dcgan", overrides, steps=10, announce=lambda *a: None)
     (run_dir,) = (tmp_path / 'runs').iterdir()
     assert load_checkpoint(run_dir)["step"] == 3
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the run's handler is gone after it
     monkeypatch.setattr(GAN, "train_step", real_step)
     assert load_checkpoint(train(resume=run_dir, steps=5, announce=lambda *a: None))["step"] == 5
