@@ -85,7 +85,7 @@ class Trainer:
                                   self.ctx.world_size, self.ctx.device, cfg.train.channels_last)
         self.steps_per_epoch = max(1, self.stream.steps_per_epoch // self.method.batches_per_step)
         self.step, self.elapsed_before, self.session_start = 0, 0.0, time.monotonic()
-        self.eval_s = 0.0  # evaluation time this session: not training time, so not counted against budgets
+        self.eval_s = 0.0  # evaluation time this session (held-out and sample scores): not counted against budgets
         self.held_out, self.last_scores = None, (-1, {})
         if checkpoint is not None:
             self.restore(checkpoint)
@@ -186,6 +186,7 @@ class Trainer:
         if not self.ctx.is_main or type(self.method).evaluate is Method.evaluate:
             return {}
         if self.last_scores[0] != self.step:
+            start = time.monotonic()
             if self.held_out is None:
                 split = "test" if self.cfg.data.split == "train" else "train"
                 self.held_out = load_dataset(replace(self.cfg.data, split=split), lambda *a: None)
@@ -199,6 +200,7 @@ class Trainer:
                                      "ganforge": __version__, "torch": str(torch.__version__)}
                                     for name, value in scores.items()])
             self.last_scores = (self.step, scores)
+            self.eval_s += time.monotonic() - start  # scoring is not training time: budgets exclude it
         return self.last_scores[1]
 
     def sample_metrics(self) -> list[str]:
