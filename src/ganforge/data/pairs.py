@@ -68,17 +68,21 @@ def image_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
 
 
+def half_boxes(path: Path, width: int, height: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """PIL crop boxes of the A (left) and B (right) halves of a side-by-side pair."""
+    if width != 2 * height:
+        raise GanforgeError(f"{path} is {width}x{height}, not a side-by-side pair (width = 2 x height); "
+                            "give AB images, or A/ and B/ folders matched by file name")
+    return (0, 0, height, height), (height, 0, width, height)
+
+
 def decode_halves(path: Path, size: int, channels: int) -> tuple[np.ndarray, np.ndarray]:
     """A side-by-side AB image -> (A, B), each resized to size x size (pix2pix resizes, it does not crop)."""
     try:
         with Image.open(path) as img:
             img = ImageOps.exif_transpose(img).convert("L" if channels == 1 else "RGB")
-            width, height = img.size
-            if width != 2 * height:
-                raise GanforgeError(f"{path} is {width}x{height}, not a side-by-side pair (width = 2 x height); "
-                                    "give AB images, or A/ and B/ folders matched by file name")
-            halves = [img.crop(box).resize((size, size), Image.Resampling.BICUBIC)
-                      for box in ((0, 0, height, height), (height, 0, 2 * height, height))]
+            boxes = half_boxes(path, *img.size)
+            halves = [img.crop(box).resize((size, size), Image.Resampling.BICUBIC) for box in boxes]
     except (UnidentifiedImageError, OSError, ValueError) as err:
         raise GanforgeError(f"cannot read image {path} ({err}); delete or replace the file") from None
     arrays = [np.asarray(h, dtype=np.uint8) for h in halves]
@@ -186,11 +190,9 @@ def split_pair_files(source: Path, out: Path) -> int:
     for path in files:
         try:
             with Image.open(path) as img:
-                width, height = img.size
-                if width != 2 * height:
-                    raise GanforgeError(f"{path} is {width}x{height}, not a side-by-side pair (width = 2 x height)")
+                boxes = half_boxes(path, *img.size)
                 img.load()
-                for side, box in (("A", (0, 0, height, height)), ("B", (height, 0, width, height))):
+                for side, box in zip("AB", boxes):
                     img.crop(box).save(out / side / path.name, quality=95)
         except (UnidentifiedImageError, OSError) as err:
             raise GanforgeError(f"cannot read image {path} ({err}); delete or replace the file") from None

@@ -38,6 +38,13 @@ def constant_then_linear(optimizer: torch.optim.Optimizer, constant_steps: int, 
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
+def resized(images: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """Float images to height x width (bilinear, antialiased); unchanged when already that size."""
+    if tuple(images.shape[-2:]) == (height, width):
+        return images
+    return F.interpolate(images.float(), size=(height, width), mode="bilinear", antialias=True, align_corners=False)
+
+
 def l1_01(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Per-image mean absolute error on the [0, 1] pixel scale (images given in [-1, 1])."""
     return (a.float() - b.float()).abs().flatten(1).mean(1) / 2
@@ -109,12 +116,8 @@ class ImageToImage(Method):
         back (bilinear, antialiased), because the networks were trained at that scale."""
         network = self.network_for(direction)
         height, width = images.shape[-2:]
-        square = F.interpolate(images.float(), size=(self.size, self.size), mode="bilinear", antialias=True,
-                               align_corners=False) if (height, width) != (self.size, self.size) else images
-        out = self.run(network, square)
-        if (height, width) != (self.size, self.size):
-            out = F.interpolate(out, size=(height, width), mode="bilinear", antialias=True, align_corners=False)
-        return out.clamp(-1, 1)
+        out = self.run(network, resized(images, self.size, self.size))
+        return resized(out, height, width).clamp(-1, 1)
 
     def export_network(self, direction: str | None = None) -> nn.Module:
         return self.network_for(direction)
@@ -125,19 +128,14 @@ class ImageToImage(Method):
             count = min(self.model_cfg.preview_count, len(data))
             images = data.images[:count]
             if images.shape[-1] != self.size:
-                images = to_uint8(F.interpolate(to_float(images), size=(self.size, self.size), mode="bilinear",
-                                                antialias=True, align_corners=False))
+                images = to_uint8(resized(to_float(images), self.size, self.size))
             self.previews = images.contiguous()
 
     def held_out_pairs(self, data: ImageData, batch_size: int = 16):
         """Held-out (inputs, targets) batches in [-1, 1] at the model's size."""
         self.keep_previews(data)
         for start in range(0, len(data), batch_size):
-            pairs = to_float(data.images[start:start + batch_size])
-            if pairs.shape[-1] != self.size:
-                pairs = F.interpolate(pairs, size=(self.size, self.size), mode="bilinear", antialias=True,
-                                      align_corners=False)
-            yield self.split(pairs)
+            yield self.split(resized(to_float(data.images[start:start + batch_size]), self.size, self.size))
 
     def held_out_translations(self, data: ImageData, direction: str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """uint8 (translated held-out inputs, their targets): FID/KID against the target domain."""
