@@ -56,7 +56,7 @@ class TrainedRun:
         """The ways an image-to-image run translates: both for CycleGAN, the trained one for pix2pix."""
         if not hasattr(self.method, "translate"):
             return ()
-        return ("AtoB", "BtoA") if self.config.method == "cyclegan" else (self.config.data.direction,)
+        return ("AtoB", "BtoA") if self.method.two_way else (self.config.data.direction,)
 
     def directions_text(self, direction: str | None = None) -> str:
         return direction or self.directions[0] if self.directions else ""

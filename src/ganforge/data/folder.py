@@ -15,10 +15,15 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 MAX_ASPECT = 2.5  # longer side over shorter side: beyond this the square centre crop keeps under 40%
 
 
+def find_images(root: Path) -> list[Path]:
+    """Image files under root, searched recursively, sorted; [] when there are none."""
+    return sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+
+
 def list_images(root: Path) -> list[Path]:
     if not root.is_dir():
         raise GanforgeError(f"image folder {root} does not exist; set data.root to a folder of images")
-    files = sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    files = find_images(root)
     if not files:
         raise GanforgeError(f"no images (.jpg .png .webp .bmp) found under {root}; point data.root at a folder "
                             "that holds images (sub-folders are searched)")

@@ -18,7 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..config import DataConfig
 from ..errors import GanforgeError
-from .folder import IMAGE_SUFFIXES, decode_image
+from .folder import IMAGE_SUFFIXES, decode_image, find_images
 from .image_data import ImageData
 from .mnist import data_root
 
@@ -114,9 +114,10 @@ def matched_files(folder_a: Path, folder_b: Path) -> list[tuple[Path, Path]]:
                                 f"({len(lonely)} unmatched); pair every file by name or remove it")
     pairs = [(files_a[stem], files_b[stem]) for stem in sorted(files_a)]
     for path_a, path_b in pairs:
-        if image_size_of(path_a) != image_size_of(path_b):
-            raise GanforgeError(f"size mismatch: {path_a} is {image_size_of(path_a)} but {path_b} is "
-                                f"{image_size_of(path_b)}; a pair must show the same scene at the same size")
+        size_a, size_b = image_size_of(path_a), image_size_of(path_b)
+        if size_a != size_b:
+            raise GanforgeError(f"size mismatch: {path_a} is {size_a} but {path_b} is {size_b}; a pair must show "
+                                "the same scene at the same size")
     return pairs
 
 
@@ -137,7 +138,7 @@ def load_pair_arrays(folder: Path, size: int, channels: int) -> tuple[list, list
 def domain_arrays(folder: Path, name: str, size: int, channels: int) -> list:
     if not folder.is_dir():
         raise GanforgeError(f"domain {name} folder {folder} does not exist; fix data.root / data.root_b")
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    files = find_images(folder)
     if not files:
         raise GanforgeError(f"domain {name} is empty: no images under {folder}")
     return decode_all(lambda p: decode_image(p, size, channels), files)
@@ -159,14 +160,11 @@ def load_paired(cfg: DataConfig) -> ImageData:
 
 
 def load_unpaired(cfg: DataConfig) -> ImageData:
-    root, size = dataset_root(cfg), stored_size(cfg)
-    split = cfg.split if cfg.split != "test" or (root / "testA").is_dir() or not (root / "valA").is_dir() else "val"
-    if cfg.root_b:
-        folder_a, folder_b = root, domain_b_root(cfg)
-        a, b = domain_arrays(folder_a, "A", size, cfg.channels), domain_arrays(folder_b, "B", size, cfg.channels)
-        where = f"{folder_a} and {folder_b}"
-    elif (root / f"{split}A").is_dir() or (root / f"{split}B").is_dir():
-        folder_a, folder_b = root / f"{split}A", root / f"{split}B"
+    root, size, split = dataset_root(cfg), stored_size(cfg), cfg.split
+    if split == "test" and not (root / "testA").is_dir() and (root / "valA").is_dir():
+        split = "val"  # CycleGAN datasets without a test split hold their held-out images in valA/valB
+    if cfg.root_b or (root / f"{split}A").is_dir() or (root / f"{split}B").is_dir():
+        folder_a, folder_b = (root, domain_b_root(cfg)) if cfg.root_b else (root / f"{split}A", root / f"{split}B")
         a, b = domain_arrays(folder_a, "A", size, cfg.channels), domain_arrays(folder_b, "B", size, cfg.channels)
         where = f"{folder_a} and {folder_b}"
     else:

@@ -92,9 +92,6 @@ class ImageToImage(Method):
         for scheduler in self.schedulers:
             scheduler.step()
 
-    def networks(self) -> list[nn.Module]:
-        raise NotImplementedError
-
     def network_for(self, direction: str | None) -> nn.Module:
         raise NotImplementedError
 
