@@ -5,7 +5,8 @@
 
 Without --run it times an untrained mnist-dcgan generator (the time does not depend on what is drawn).
 The real test-set features are computed first if they are not cached yet, and timed apart (`real_s`).
-`--compare-bf16 K` also times K images under bf16 autocast and reports their features' deviation from fp32.
+The fp32 features run under ONNX Runtime unless `--runtime torch`. `--compare-bf16 K` also times K images
+under bf16 autocast (PyTorch) and reports their features' deviation from fp32.
 """
 import argparse
 import json
@@ -43,6 +44,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--no-channels-last", action="store_true")
+    parser.add_argument("--runtime", default="auto", choices=["auto", "torch", "onnxruntime"],
+                        help="auto: ONNX Runtime for fp32 on a CPU (same features, ~2x faster than torch)")
     parser.add_argument("--compare-bf16", type=int, default=0, metavar="K")
     parser.add_argument("--weights")
     args = parser.parse_args()
@@ -52,7 +55,8 @@ def main() -> None:
         method, data_cfg = trained.method, trained.config.data
     else:
         method, data_cfg = untrained_dcgan()
-    ctx = EvalContext(method, data_cfg, EvalConfig(n=args.n, weights=args.weights, batch_size=args.batch_size),
+    ctx = EvalContext(method, data_cfg, EvalConfig(n=args.n, weights=args.weights, batch_size=args.batch_size,
+                                                         runtime=args.runtime),
                       announce=lambda *a: print(*a, file=sys.stderr))
     ctx.inception.channels_last = not args.no_channels_last
     real, real_s = timed(lambda: ctx.real_inception)
@@ -62,7 +66,7 @@ def main() -> None:
     fid, fid_s = timed(lambda: frechet_distance(real, ctx.fake_inception))
     total_s = time.perf_counter() - start
     result = {"benchmark": "fid_speed", "n_generated": args.n, "n_real": real.shape[0], "threads": args.threads,
-              "precision": "fp32", "channels_last": not args.no_channels_last, "batch_size": args.batch_size,
+              "precision": "fp32", **ctx.inception.runtime_info, "channels_last": not args.no_channels_last, "batch_size": args.batch_size,
               "fid": round(fid, 3), "total_s": round(total_s, 1), "total_min": round(total_s / 60, 2),
               "generate_s": round(generate_s, 2), "features_s": round(features_s, 1),
               "ms_per_image": round(1000 * features_s / args.n, 1), "frechet_s": round(fid_s, 2),

@@ -33,6 +33,7 @@ class TinyFeatures(nn.Module):
 
     provenance = {"feature_net": "tiny (test)", "feature_net_sha256": "0" * 64, "image_size": 8,
                   "resizer": "area", "feature_precision": "fp32"}
+    runtime_info = {"feature_runtime": "torch (test)"}
 
     def forward(self, images):
         x = F.adaptive_avg_pool2d(images.float() / 255, 8).expand(-1, 3, -1, -1).flatten(1)
@@ -112,6 +113,45 @@ def test_inception_features_channels_last_and_greyscale_match():
     assert ((a - b).norm() / a.norm()) < 1e-5
     assert torch.allclose(plain(images.expand(-1, 3, -1, -1)), a)
     assert plain.provenance["feature_net_sha256"].startswith("7ff4a85c")
+
+
+@pytest.mark.assets
+def test_inception_under_onnx_runtime_gives_the_torch_features(tmp_path, monkeypatch):
+    weights = SHARED / "weights" / "inception_fid.pt"
+    if not weights.is_file():
+        pytest.skip(f"needs {weights} (set GANFORGE_SHARED)")
+    monkeypatch.setenv("GANFORGE_CACHE", str(tmp_path))
+    from ganforge.metrics.inception import InceptionFeatures
+    images = torch.randint(0, 256, (3, 1, 28, 28), dtype=torch.uint8)
+    torch_net = InceptionFeatures(str(weights), runtime="torch")
+    onnx_net = InceptionFeatures(str(weights), runtime="onnxruntime")
+    a, b = torch_net(images), onnx_net(images)
+    assert ((a - b).norm() / a.norm()) < 1e-5
+    assert onnx_net.runtime_info["feature_runtime"].startswith("onnxruntime")
+    assert torch_net.runtime_info["feature_runtime"].startswith("torch")
+    assert onnx_net.provenance == torch_net.provenance  # one real-feature cache entry serves both
+
+
+def test_onnx_runtime_runs_a_torchscript_network_once_exported(tmp_path):
+    from ganforge.metrics.onnx_runtime import OnnxNetwork
+    torch.manual_seed(0)
+    net = torch.jit.script(nn.Sequential(nn.Conv2d(3, 8, 3, 2), nn.BatchNorm2d(8), nn.ReLU(),
+                                         nn.AdaptiveAvgPool2d(1), nn.Flatten()).eval())
+    path = tmp_path / "net.onnx"
+    x = torch.randn(5, 3, 17, 17)
+    out = OnnxNetwork(net, x[:1], path)(x)  # exported with batch 1, run with batch 5
+    assert out.shape == (5, 8) and torch.allclose(out, net(x), atol=1e-5)
+    exported = path.stat().st_mtime_ns
+    OnnxNetwork(net, x[:1], path)
+    assert path.stat().st_mtime_ns == exported  # reused, not exported again
+
+
+def test_unknown_feature_runtime_is_one_clear_error(tmp_path):
+    from ganforge.metrics.inception import InceptionFeatures
+    fake = tmp_path / "inception_fid.pt"
+    torch.jit.save(torch.jit.script(nn.Identity()), str(fake))
+    with pytest.raises(GanforgeError, match="feature runtime 'tensorrt'"):
+        InceptionFeatures(str(fake), runtime="tensorrt")
 
 
 def embedded_mnist(split="test") -> ImageData:

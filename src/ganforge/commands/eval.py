@@ -12,6 +12,8 @@ def add(sub) -> None:
     p.add_argument("--weights", help="FID Inception file (default: GANFORGE_WEIGHTS, the cache, or its URL)")
     p.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
                    help="feature network precision; bf16 is a fast mode whose deviation is recorded")
+    p.add_argument("--runtime", default="auto", choices=["auto", "torch", "onnxruntime"],
+                   help="Inception network runtime on a CPU in fp32: auto = ONNX Runtime (same features, ~2x faster)")
     p.add_argument("--batch-size", type=int, default=50, help="images per feature-network batch")
     p.add_argument("--direction", choices=("AtoB", "BtoA"),
                    help="image-to-image runs: which translation to score against its target domain (CycleGAN)")
@@ -31,7 +33,8 @@ def run(args) -> None:
     data_cfg = replace(cfg.data, root=args.data_root) if args.data_root else cfg.data
     settings = replace(cfg.eval, metrics=args.metrics, n=args.n, split=args.split, real_n=args.real_n,
                        seed=args.seed, weights=args.weights or cfg.eval.weights, precision=args.precision,
-                       batch_size=args.batch_size, direction=args.direction)
+                       batch_size=args.batch_size, direction=args.direction,
+                       runtime=args.runtime)
     records = evaluate_method(trained.method, data_cfg, settings, trained.step, "ganforge eval", announce=print)
     run_dir = trained.path if trained.path.is_dir() else trained.path.parent
     checkpoint = "last.pt" if trained.path.is_dir() else trained.path.name

@@ -64,7 +64,8 @@ class EvalContext:
     def inception(self) -> InceptionFeatures:
         s = self.settings
         device = getattr(self.method, "device", torch.device("cpu"))  # the GPU when training on one
-        return InceptionFeatures(s.weights, batch_size=s.batch_size, precision=s.precision, device=device)
+        return InceptionFeatures(s.weights, batch_size=s.batch_size, precision=s.precision, device=device,
+                                 runtime=s.runtime)
 
     @cached_property
     def real_inception(self) -> torch.Tensor:
@@ -102,7 +103,7 @@ class EvalContext:
 
     def provenance(self, needs: str) -> dict:
         if needs == "inception":
-            network = {**self.inception.provenance, **self.bf16_deviation}
+            network = {**self.inception.provenance, **self.inception.runtime_info, **self.bf16_deviation}
         else:
             network = {"feature_net": self.classifier[1]["classifier"],
                        "feature_net_sha256": self.classifier[1]["classifier_sha256"],

