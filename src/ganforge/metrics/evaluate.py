@@ -50,7 +50,8 @@ def evaluate_method(method, data_cfg: DataConfig, settings: EvalConfig, step: in
         start = time.perf_counter()
         result = entry.fn(ctx)
         records.append({"metric": name, "value": result.pop("value"), **result, "step": step,
-                        **ctx.provenance(entry.needs), "quick": len(ctx.generated) < PUBLISHED_N, "source": source, "seconds": round(time.perf_counter() - start, 2),
+                        **ctx.provenance(entry.needs), "quick": len(ctx.generated) < PUBLISHED_N, "source": source,
+                        "seconds": round(time.perf_counter() - start, 2),
                         "ganforge": __version__, "torch": str(torch.__version__), "time": stamp})
     return records
 
