@@ -93,7 +93,7 @@ def write_markdown(rows: list[dict], args, command: str) -> str:
         f"{args.seed}. CPU-minutes = wall minutes x threads.",
         f"- FID: {fid_n:,} generated images vs the {fid['n_real']:,} MNIST test images, the reference TF "
         f"Inception network (sha256 `{fid['feature_net_sha256'][:12]}…`), uint8 images resized to "
-        f"{fid['image_size']} with `{fid['resizer']}`, fp32 ({fid.get('feature_runtime', 'torch')}).",
+        f"{fid['image_size']} with `{fid['resizer']}`, fp32, run by {fid.get('feature_runtime', 'torch')}.",
         f"- Classifier FID, class score, coverage and conditional accuracy: {args.n:,} generated images (vs the "
         f"{clf['n_real']:,} test images), the ganforge MNIST digit classifier "
         f"(test accuracy {clf['classifier_test_accuracy']:.2%}, sha256 `{clf['feature_net_sha256'][:12]}…`), "

@@ -152,7 +152,8 @@ class InceptionFeatures(nn.Module):
         x = resize(images, INPUT_SIZE, self.resizer).sub_(128).div_(128)
         if x.shape[1] == 1:  # greyscale: the same plane in R, G and B
             x = x.expand(-1, 3, -1, -1)
-        memory = torch.channels_last if self.channels_last else torch.contiguous_format
+        # ONNX Runtime takes plain NCHW arrays: channels-last would only add a copy there.
+        memory = torch.channels_last if self.channels_last and not self.uses_onnx() else torch.contiguous_format
         return x.to(self.device).contiguous(memory_format=memory)
 
     def deviation_from_fp32(self, images: torch.Tensor) -> float:
