@@ -52,7 +52,7 @@ class OnnxNetwork:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
             self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as err:  # a torn cache file: export again once
+        except Exception as err:  # a torn cache file: removed, so the next run exports it again
             path.unlink(missing_ok=True)
             raise GanforgeError(f"could not load {path} ({type(err).__name__}); it was removed, run again") from None
         self.input = self.session.get_inputs()[0].name
