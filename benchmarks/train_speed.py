@@ -1,6 +1,6 @@
 """Training-step speed of ganforge's GAN recipes against the textbook scripts in ../shared/baselines.
 
-    python benchmarks/train_speed.py [--iters 10] [--baselines ../shared/baselines] [--variants default,fp32,compile]
+    python benchmarks/train_speed.py [--iters 10] [--repeats 3] [--baselines ../shared/baselines] [--variants default,fp32,compile]
 
 Prints one JSON line per (model, variant): ms_per_step, images_per_s, peak_rss_mb, data_wait_pct (time spent
 waiting for the next batch, % of a step) and, in the same run, the textbook script's ms_per_iter and the ratio
@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -80,6 +81,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--iters", type=int, default=10)
     p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--repeats", type=int, default=1, help="rounds of textbook + ganforge, alternated")
     p.add_argument("--models", default=",".join(MODELS))
     p.add_argument("--variants", default="default,fp32,compile")
     p.add_argument("--baselines", default=os.environ.get(
@@ -91,19 +93,39 @@ def main() -> None:
         return
     for recipe in args.models.split(","):
         script, batch = MODELS[recipe]
-        baseline = child([str(Path(args.baselines) / script), "--iters", str(args.iters), "--warmup",
-                          str(args.warmup), "--batch", str(batch)])
-        for variant in args.variants.split(","):
-            warmup = args.warmup + (5 if variant == "compile" else 0)  # compilation happens in the warm-up
-            row = child([__file__, "--one", recipe, variant, "--iters", str(args.iters), "--warmup", str(warmup)])
-            if "ms_per_step" in row and "ms_per_iter" in baseline:
-                row["textbook_ms_per_iter"] = baseline["ms_per_iter"]
-                row["textbook_peak_rss_mb"] = baseline["peak_rss_mb"]
-                row["speedup_vs_textbook"] = round(baseline["ms_per_iter"] / row["ms_per_step"], 2)
-            elif "error" in baseline:
-                row["textbook_error"] = baseline["error"]
-            print(json.dumps({**row, "model": recipe, "variant": variant}), flush=True)
+        textbook, ours = [], {variant: [] for variant in args.variants.split(",")}
+        # Rounds alternate textbook and ganforge, so a machine that speeds up or slows down mid-run
+        # moves both sides of a ratio alike; medians over the rounds are reported.
+        for _ in range(args.repeats):
+            textbook.append(child([str(Path(args.baselines) / script), "--iters", str(args.iters), "--warmup",
+                                   str(args.warmup), "--batch", str(batch)]))
+            for variant, rows in ours.items():
+                warmup = args.warmup + (5 if variant == "compile" else 0)  # compilation happens in the warm-up
+                rows.append(child([__file__, "--one", recipe, variant, "--iters", str(args.iters),
+                                   "--warmup", str(warmup)]))
+        for variant, rows in ours.items():
+            print(json.dumps({**combine(rows, textbook), "model": recipe, "variant": variant}), flush=True)
 
+
+def combine(rows: list[dict], textbook: list[dict]) -> dict:
+    """One row from repeated measurements: the median round's numbers, and each round's ms and ratio."""
+    good = [row for row in rows if "ms_per_step" in row]
+    if not good:
+        return rows[-1]
+    row = dict(sorted(good, key=lambda r: r["ms_per_step"])[len(good) // 2])
+    base = [b for b in textbook if "ms_per_iter" in b]
+    if not base:
+        return {**row, "textbook_error": textbook[-1].get("error", "no result")}
+    row["textbook_ms_per_iter"] = statistics.median(b["ms_per_iter"] for b in base)
+    row["textbook_peak_rss_mb"] = max(b["peak_rss_mb"] for b in base)
+    row["ms_per_step"] = statistics.median(r["ms_per_step"] for r in good)
+    row["speedup_vs_textbook"] = round(row["textbook_ms_per_iter"] / row["ms_per_step"], 2)
+    if len(good) > 1:
+        row["rounds"] = len(good)
+        row["ms_per_step_rounds"] = [r["ms_per_step"] for r in good]
+        row["textbook_ms_rounds"] = [b["ms_per_iter"] for b in base]
+        row["speedup_rounds"] = [round(b["ms_per_iter"] / r["ms_per_step"], 2) for b, r in zip(base, good)]
+    return row
 
 if __name__ == "__main__":
     main()
