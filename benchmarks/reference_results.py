@@ -8,6 +8,7 @@ Training runs on one thread, so its wall-clock minutes are CPU-minutes; evaluati
 """
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import replace
@@ -107,7 +108,8 @@ def write_markdown(rows: list[dict], args, command: str) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        grid = Path(row["grid"]).relative_to(REPO / "benchmarks")
+        # relative to the results file, so the link works wherever --images and --results point
+        grid = Path(os.path.relpath(Path(row["grid"]).resolve(), Path(args.results).resolve().parent))
         lines.append(f"| {row['recipe']} | {row['train_minutes'] * row['threads']:.1f} | {row['steps']:,} | "
                      f"{cell(row, 'fid')} | {cell(row, 'classifier_fid')} | {cell(row, 'class_score')} | "
                      f"{cell(row, 'coverage')} | {cell(row, 'conditional_accuracy', 3)} | "
