@@ -127,5 +127,6 @@ def combine(rows: list[dict], textbook: list[dict]) -> dict:
         row["speedup_rounds"] = [round(b["ms_per_iter"] / r["ms_per_step"], 2) for b, r in zip(base, good)]
     return row
 
+
 if __name__ == "__main__":
     main()
