@@ -108,7 +108,8 @@ def main() -> None:
 
 
 def combine(rows: list[dict], textbook: list[dict]) -> dict:
-    """One row from repeated measurements: the median round's numbers, and each round's ms and ratio."""
+    """One row from repeated rounds (rows[i] and textbook[i] ran in round i): the median round's numbers,
+    the textbook's median, and each round's ms and ratio."""
     good = [row for row in rows if "ms_per_step" in row]
     if not good:
         return rows[-1]
@@ -118,13 +119,13 @@ def combine(rows: list[dict], textbook: list[dict]) -> dict:
         return {**row, "textbook_error": textbook[-1].get("error", "no result")}
     row["textbook_ms_per_iter"] = statistics.median(b["ms_per_iter"] for b in base)
     row["textbook_peak_rss_mb"] = max(b["peak_rss_mb"] for b in base)
-    row["ms_per_step"] = statistics.median(r["ms_per_step"] for r in good)
     row["speedup_vs_textbook"] = round(row["textbook_ms_per_iter"] / row["ms_per_step"], 2)
-    if len(good) > 1:
-        row["rounds"] = len(good)
-        row["ms_per_step_rounds"] = [r["ms_per_step"] for r in good]
-        row["textbook_ms_rounds"] = [b["ms_per_iter"] for b in base]
-        row["speedup_rounds"] = [round(b["ms_per_iter"] / r["ms_per_step"], 2) for b, r in zip(base, good)]
+    if len(rows) > 1:
+        pairs = [(b, r) for b, r in zip(textbook, rows) if "ms_per_iter" in b and "ms_per_step" in r]
+        row["rounds"] = len(pairs)
+        row["ms_per_step_rounds"] = [r["ms_per_step"] for _, r in pairs]
+        row["textbook_ms_rounds"] = [b["ms_per_iter"] for b, _ in pairs]
+        row["speedup_rounds"] = [round(b["ms_per_iter"] / r["ms_per_step"], 2) for b, r in pairs]
     return row
 
 
