@@ -27,12 +27,19 @@ VARIANTS = {  # variant -> config overrides on top of the recipe
     "fp32": ["train.precision=fp32", "train.channels_last=false"],
     "bf16": ["train.precision=bf16", "train.channels_last=false"],
     "compile": ["train.compile=true"],
+    "channels-last": ["train.channels_last=true"],
+    "nchw": ["train.channels_last=false"],
+    "no-malloc": ["train.tune_malloc=false"],  # glibc's default allocator behaviour (see ganforge/allocator.py)
 }
+
+TUNED_MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TOP_PAD_": "67108864",
+                    "MALLOC_TRIM_THRESHOLD_": "1073741824"}  # ganforge/allocator.py's values, for --textbook-tuned
 
 
 def measure(recipe: str, variant: str, iters: int, warmup: int) -> dict:
     import torch
 
+    from ganforge.allocator import reuse_freed_memory
     from ganforge.config import load_config
     from ganforge.data import BatchStream
     from ganforge.data.image_data import ImageData
@@ -42,6 +49,8 @@ def measure(recipe: str, variant: str, iters: int, warmup: int) -> dict:
 
     torch.manual_seed(0)
     cfg = load_config(recipe, VARIANTS[variant])
+    if cfg.train.tune_malloc:  # as the trainer does
+        reuse_freed_memory()
     c, s = cfg.data.channels, cfg.data.image_size
     n = cfg.train.batch_size * 4
     data = ImageData(torch.randint(0, 256, (n, c, s, s), dtype=torch.uint8), torch.arange(n) % 10,
@@ -69,8 +78,9 @@ def measure(recipe: str, variant: str, iters: int, warmup: int) -> dict:
             "warmup_s": round(warmup_s, 2), "torch": torch.__version__}
 
 
-def child(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=1200)
+def child(args: list[str], env: dict | None = None) -> dict:
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=1200,
+                         env={**os.environ, **(env or {})})
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if out.returncode != 0 or not lines:
         return {"error": (out.stderr or out.stdout)[-500:]}
@@ -86,6 +96,8 @@ def main() -> None:
     p.add_argument("--variants", default="default,fp32,compile")
     p.add_argument("--baselines", default=os.environ.get(
         "GANFORGE_BASELINES", str(Path(__file__).resolve().parents[2] / "shared" / "baselines")))
+    p.add_argument("--textbook-tuned", action="store_true",
+                   help="also run the textbook with ganforge's malloc settings (glibc environment variables)")
     p.add_argument("--one", nargs=2, metavar=("RECIPE", "VARIANT"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.one:
@@ -93,18 +105,24 @@ def main() -> None:
         return
     for recipe in args.models.split(","):
         script, batch = MODELS[recipe]
-        textbook, ours = [], {variant: [] for variant in args.variants.split(",")}
+        textbook, tuned, ours = [], [], {variant: [] for variant in args.variants.split(",")}
+        textbook_args = [str(Path(args.baselines) / script), "--iters", str(args.iters), "--warmup",
+                         str(args.warmup), "--batch", str(batch)]
         # Rounds alternate textbook and ganforge, so a machine that speeds up or slows down mid-run
         # moves both sides of a ratio alike; medians over the rounds are reported.
         for _ in range(args.repeats):
-            textbook.append(child([str(Path(args.baselines) / script), "--iters", str(args.iters), "--warmup",
-                                   str(args.warmup), "--batch", str(batch)]))
+            textbook.append(child(textbook_args))
+            if args.textbook_tuned:
+                tuned.append(child(textbook_args, TUNED_MALLOC_ENV))
             for variant, rows in ours.items():
                 warmup = args.warmup + (5 if variant == "compile" else 0)  # compilation happens in the warm-up
                 rows.append(child([__file__, "--one", recipe, variant, "--iters", str(args.iters),
                                    "--warmup", str(warmup)]))
         for variant, rows in ours.items():
-            print(json.dumps({**combine(rows, textbook), "model": recipe, "variant": variant}), flush=True)
+            row = {**combine(rows, textbook), "model": recipe, "variant": variant}
+            if tuned:
+                row["textbook_tuned_malloc_ms_rounds"] = [b.get("ms_per_iter") for b in tuned]
+            print(json.dumps(row), flush=True)
 
 
 def combine(rows: list[dict], textbook: list[dict]) -> dict:

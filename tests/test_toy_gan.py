@@ -9,11 +9,16 @@ TARGET_STD = torch.tensor([0.1, 0.2])
 
 
 def test_gan_learns_a_2d_gaussian():
-    """An MLP GAN on points in the plane: samples' mean and spread must move to the target's."""
+    """An MLP GAN on points in the plane: samples' mean and spread must move to the target's.
+
+    Sampled from the EMA generator: the raw generator circles the target (mean off by up to 0.3 at any given
+    step, measured over 4 seeds); the average settles within 0.04 by step 1500 for each of them.
+    """
     torch.manual_seed(0)
     cfg = load_config("mnist-mlp-gan", ["model.mlp_hidden=[32,32]", "model.latent_dim=4", "model.dropout=0",
                                         "model.lr_generator=2e-3", "model.lr_discriminator=2e-3",
-                                        "train.precision=fp32", "train.channels_last=false"])
+                                        "train.precision=fp32", "train.channels_last=false",
+                                        "model.ema_decay=0.99"])
     gan = GAN(cfg, DataInfo((1, 1, 2), []), torch.device("cpu"))
     before = gan.sample(2000, seed=1).view(-1, 2)
     error_before = (before.mean(0) - TARGET_MEAN).abs().max()
@@ -22,7 +27,7 @@ def test_gan_learns_a_2d_gaussian():
         gan.train_step((real, None))
     after = gan.sample(2000, seed=1).view(-1, 2)
     assert error_before > 0.25
-    assert (after.mean(0) - TARGET_MEAN).abs().max() < 0.08
+    assert (after.mean(0) - TARGET_MEAN).abs().max() < 0.06
     assert torch.allclose(after.std(0), TARGET_STD, atol=0.08)
 
 

@@ -47,6 +47,7 @@ class TrainConfig:
     precision: str = "auto"  # auto: bf16 where the CPU/GPU has native bf16, else fp32 | bf16 (autocast) | fp32
     channels_last: bool = True
     compile: bool = False
+    tune_malloc: bool = True  # Linux/glibc: reuse freed tensor memory instead of page-faulting it in every step
     out_dir: str = "runs"
     progress: bool = True
     tensorboard: bool = True

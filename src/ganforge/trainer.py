@@ -13,6 +13,7 @@ import torch
 from tqdm.auto import tqdm
 
 from . import __version__
+from .allocator import reuse_freed_memory
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .config import RunConfig, config_to_dict, config_to_yaml, load_config
 from .data import BatchStream, load_dataset
@@ -74,6 +75,8 @@ class Trainer:
         self.announce = announce if self.ctx.is_main else (lambda *a, **k: None)
         if cfg.train.threads > 0:
             torch.set_num_threads(cfg.train.threads)
+        if cfg.train.tune_malloc:
+            reuse_freed_memory()
         seed_everything(cfg.train.seed + self.ctx.rank)
         data = load_dataset(cfg.data, self.announce)
         self.info = DataInfo(tuple(data.shape), list(data.class_names))

@@ -39,6 +39,11 @@ def uses_bf16(precision: str, device: torch.device) -> bool:
     return precision == "bf16" or (precision == "auto" and native_bf16(device))
 
 
+def adam(params, lr: float, betas, device: torch.device) -> torch.optim.Adam:
+    """Fused Adam (one kernel for all parameters) where torch has one: ~4 % of a mnist-dcgan CPU step."""
+    return torch.optim.Adam(params, lr=lr, betas=tuple(betas), fused=device.type in ("cpu", "cuda"))
+
+
 def latent_noise(n: int, dim: int, device: torch.device, generator: torch.Generator | None = None) -> torch.Tensor:
     """Training noise comes from the global RNG (saved in checkpoints); fixed noise from its own generator."""
     if generator is None:

@@ -15,7 +15,7 @@ from ..errors import GanforgeError
 from ..nets.transform_net import TransformNet
 from ..nets.vgg_features import VGGFeatures
 from ..registry import register
-from .base import Method
+from .base import Method, adam
 from .style_losses import PerceptualLoss
 
 
@@ -52,7 +52,7 @@ class FastStyle(Method):
             raise GanforgeError("fast-style trains on RGB photos: set data.channels=3")
         self.transform = self.place(TransformNet(m.features, m.residual_blocks))
         self.train_transform = self.wrap(self.transform)
-        self.optimizer = torch.optim.Adam(self.transform.parameters(), lr=m.lr)
+        self.optimizer = adam(self.transform.parameters(), m.lr, (0.9, 0.999), self.device)
         self.previews = torch.zeros(0, *self.info.image_shape, dtype=torch.uint8)
         self.loss: PerceptualLoss | None = None
 

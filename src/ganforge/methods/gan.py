@@ -10,7 +10,7 @@ import torch.nn as nn
 from ..errors import GanforgeError
 from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, dcgan_init
 from ..registry import register
-from .base import Method, latent_noise, seeded
+from .base import Method, adam, latent_noise, seeded
 from .ema import EMA
 from .gan_losses import LOSSES, discriminator_loss, generator_loss, gradient_penalty
 
@@ -57,9 +57,9 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int], num_classe
     return generator, discriminator
 
 
-def build_optimizer(cfg: GanConfig, params, lr: float) -> torch.optim.Optimizer:
+def build_optimizer(cfg: GanConfig, params, lr: float, device: torch.device) -> torch.optim.Optimizer:
     if cfg.optimizer == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=tuple(cfg.betas))
+        return adam(params, lr, cfg.betas, device)
     if cfg.optimizer == "rmsprop":
         return torch.optim.RMSprop(params, lr=lr)
     raise GanforgeError(f"unknown model.optimizer '{cfg.optimizer}': use adam or rmsprop")
@@ -83,8 +83,8 @@ class GAN(Method):
         self.discriminator = self.place(discriminator, conv)
         self.train_generator = self.wrap(self.generator)
         self.train_discriminator = self.wrap(self.discriminator)
-        self.opt_generator = build_optimizer(m, self.generator.parameters(), m.lr_generator)
-        self.opt_discriminator = build_optimizer(m, self.discriminator.parameters(), m.lr_discriminator)
+        self.opt_generator = build_optimizer(m, self.generator.parameters(), m.lr_generator, self.device)
+        self.opt_discriminator = build_optimizer(m, self.discriminator.parameters(), m.lr_discriminator, self.device)
         self.ema = EMA(self.generator, m.ema_decay) if m.ema_decay > 0 else None
         # Under DDP every parameter must get a gradient each backward, so D cannot be frozen in G's step.
         self.freeze_d_for_g = not isinstance(self.train_discriminator, nn.parallel.DistributedDataParallel)

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from ..data import ImageData, to_float, to_uint8
 from ..errors import GanforgeError
-from .base import Method
+from .base import Method, adam
 
 DIRECTIONS = ("AtoB", "BtoA")
 
@@ -68,7 +68,7 @@ class ImageToImage(Method):
     def adam(self, *networks: nn.Module) -> torch.optim.Adam:
         m = self.model_cfg
         params = [p for net in networks for p in net.parameters()]
-        optimizer = torch.optim.Adam(params, lr=m.lr, betas=(m.beta1, m.beta2))
+        optimizer = adam(params, m.lr, (m.beta1, m.beta2), self.device)
         self.schedulers.append(constant_then_linear(optimizer, m.constant_steps, m.decay_steps))
         return optimizer
 

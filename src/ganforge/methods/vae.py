@@ -14,7 +14,7 @@ from ..data import ImageData, to_float
 from ..errors import GanforgeError
 from ..nets.vae import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder
 from ..registry import register
-from .base import Method, latent_noise, seeded
+from .base import Method, adam, latent_noise, seeded
 
 
 @dataclass
@@ -76,7 +76,7 @@ class VAE(Method):
         self.encoder, self.decoder = self.place(encoder, conv), self.place(decoder, conv)
         self.train_encoder, self.train_decoder = self.wrap(self.encoder), self.wrap(self.decoder)
         params = [*self.encoder.parameters(), *self.decoder.parameters()]
-        self.optimizer = torch.optim.Adam(params, lr=m.lr, betas=tuple(m.betas))
+        self.optimizer = adam(params, m.lr, m.betas, self.device)
 
     def negative_elbo(self, images: torch.Tensor, generator: torch.Generator | None = None,
                       encoder: nn.Module | None = None, decoder: nn.Module | None = None):

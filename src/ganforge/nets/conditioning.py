@@ -2,6 +2,8 @@
 import torch
 import torch.nn as nn
 
+from .layout import flatten_features
+
 
 class LabelEmbedding(nn.Module):
     """Maps labels to vectors to be joined to noise (G) or features (D); size 0 when unconditional."""
@@ -36,4 +38,4 @@ class ScoreHead(nn.Module):
             self.score = nn.Linear(features, 1)
 
     def forward(self, features: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        return self.score(self.labels.join(features.flatten(1), labels)).squeeze(1)
+        return self.score(self.labels.join(flatten_features(features), labels)).squeeze(1)

@@ -4,6 +4,7 @@ import torch.nn as nn
 
 from .conditioning import LabelEmbedding, ScoreHead
 from .init import norm_2d
+from .layout import memory_format_of
 
 
 def dcgan_layout(image_size: int) -> tuple[int, int]:
@@ -35,7 +36,7 @@ class DCGANGenerator(nn.Module):
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         x = self.project(self.labels.join(z, labels)).view(-1, self.width, self.start, self.start)
-        return self.net(x)
+        return self.net(x.contiguous(memory_format=memory_format_of(self.net[2].weight)))
 
 
 class DCGANDiscriminator(nn.Module):
