@@ -5,6 +5,7 @@ import torch.nn as nn
 from .conditioning import LabelEmbedding, ScoreHead
 from .init import norm_2d
 from .layout import memory_format_of
+from .strided_conv import StridedConv2d, StridedConvTranspose2d
 
 
 def dcgan_layout(image_size: int) -> tuple[int, int]:
@@ -28,10 +29,10 @@ class DCGANGenerator(nn.Module):
         self.project = nn.Linear(latent_dim + self.labels.dim, self.width * self.start ** 2, bias=False)
         layers, width = [nn.BatchNorm2d(self.width), nn.ReLU(True)], self.width
         for _ in range(ups - 1):
-            layers += [nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width // 2),
+            layers += [StridedConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width // 2),
                        nn.ReLU(True)]
             width //= 2
-        layers += [nn.ConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh()]
+        layers += [StridedConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh()]
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
@@ -47,9 +48,9 @@ class DCGANDiscriminator(nn.Module):
         super().__init__()
         channels, size, _ = image_shape
         start, downs = dcgan_layout(size)
-        layers, width = [nn.Conv2d(channels, features, 4, 2, 1), nn.LeakyReLU(0.2, True)], features
+        layers, width = [StridedConv2d(channels, features, 4, 2, 1), nn.LeakyReLU(0.2, True)], features
         for _ in range(downs - 1):
-            layers += [nn.Conv2d(width, width * 2, 4, 2, 1, bias=norm == "none"), norm_2d(norm, width * 2),
+            layers += [StridedConv2d(width, width * 2, 4, 2, 1, bias=norm == "none"), norm_2d(norm, width * 2),
                        nn.LeakyReLU(0.2, True)]
             width *= 2
         self.trunk = nn.Sequential(*layers)
