@@ -52,7 +52,7 @@ def measure(recipe: str, variant: str, iters: int, warmup: int) -> dict:
     if cfg.train.tune_malloc:  # as the trainer does
         reuse_freed_memory()
     c, s = cfg.data.channels, cfg.data.image_size
-    n = cfg.train.batch_size * 4
+    n = cfg.train.batch_size * 4 * getattr(cfg.model, "n_critic", 1)  # a WGAN step takes n_critic batches
     data = ImageData(torch.randint(0, 256, (n, c, s, s), dtype=torch.uint8), torch.arange(n) % 10,
                      [str(k) for k in range(10)] if cfg.model.conditional else [], "synthetic")
     method = build_method(cfg, DataInfo((c, s, s), data.class_names), torch.device("cpu"),
@@ -98,7 +98,8 @@ def main() -> None:
         "GANFORGE_BASELINES", str(Path(__file__).resolve().parents[2] / "shared" / "baselines")))
     p.add_argument("--textbook-tuned", action="store_true",
                    help="also run the textbook with ganforge's malloc settings (glibc environment variables)")
-    p.add_argument("--one", nargs=2, metavar=("RECIPE", "VARIANT"), help=argparse.SUPPRESS)
+    p.add_argument("--one", nargs=2, metavar=("RECIPE", "VARIANT"),
+                   help="measure one ganforge recipe and variant alone, in this process (no textbook)")
     args = p.parse_args()
     if args.one:
         print(json.dumps(measure(*args.one, args.iters, args.warmup)), flush=True)
