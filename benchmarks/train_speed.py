@@ -52,13 +52,14 @@ def measure(recipe: str, variant: str, iters: int, warmup: int) -> dict:
     if cfg.train.tune_malloc:  # as the trainer does
         reuse_freed_memory()
     c, s = cfg.data.channels, cfg.data.image_size
-    n = cfg.train.batch_size * 4 * getattr(cfg.model, "n_critic", 1)  # a WGAN step takes n_critic batches
-    data = ImageData(torch.randint(0, 256, (n, c, s, s), dtype=torch.uint8), torch.arange(n) % 10,
-                     [str(k) for k in range(10)] if cfg.model.conditional else [], "synthetic")
-    method = build_method(cfg, DataInfo((c, s, s), data.class_names), torch.device("cpu"),
+    class_names = [str(k) for k in range(10)] if cfg.model.conditional else []
+    method = build_method(cfg, DataInfo((c, s, s), class_names), torch.device("cpu"),
                           wrapper(DistContext(), cfg.train.compile))
+    count = cfg.train.batch_size * method.batches_per_step  # a WGAN step takes n_critic batches
+    n = count * 4
+    data = ImageData(torch.randint(0, 256, (n, c, s, s), dtype=torch.uint8), torch.arange(n) % 10, class_names,
+                     "synthetic")
     stream = BatchStream(data, cfg.train.batch_size, channels_last=cfg.train.channels_last)
-    count = cfg.train.batch_size * method.batches_per_step
     start = time.perf_counter()
     for _ in range(warmup):
         method.train_step(stream.next(count))

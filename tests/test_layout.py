@@ -18,7 +18,7 @@ def train_three_steps(recipe: str, channels_last: bool) -> tuple[list[float], di
     images = torch.randint(0, 256, (32, 1, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(1))
     data = ImageData(images, torch.arange(32) % 10, [str(k) for k in range(10)], "synthetic")
     method = build_method(cfg, DataInfo((1, 28, 28), data.class_names), torch.device("cpu"))
-    stream = BatchStream(data, cfg.train.batch_size, channels_last=channels_last, seed=0)
+    stream = BatchStream(data, cfg.train.batch_size, channels_last=cfg.train.channels_last, seed=0)
     losses = []
     for _ in range(3):
         logs = method.train_step(stream.next(cfg.train.batch_size * method.batches_per_step))
