@@ -130,3 +130,23 @@ def test_checkpoints_also_follow_the_clock(image_folder, tmp_path, monkeypatch):
     train("mnist-dcgan", overrides, steps=6, announce=lambda *a: None)
     assert any(step < 6 for step in saved)  # the clock saved before the final checkpoint
     assert saved[-1] == 6
+
+
+@pytest.mark.parametrize("override,needle", [
+    ("model.features=16", "model.features=16 (the run has 8)"),
+    ("model.latent_dim=64", "model.latent_dim=64 (the run has 8)"),
+    ("model.conditional=true", "model.conditional=True (the run has False)"),
+    ("data.image_size=64", "data.image_size=64 (the run has 32)"),
+])
+def test_resume_refuses_a_changed_network_in_one_line(image_folder, tmp_path, override, needle):
+    from ganforge.errors import GanforgeError
+    overrides = [*TINY, f"data.root={image_folder}", "data.name=folder", f"train.out_dir={tmp_path / 'runs'}"]
+    run_dir = train("mnist-dcgan", overrides, steps=1, announce=lambda *a: None)
+    with pytest.raises(GanforgeError, match="new run") as err:
+        train(resume=run_dir, overrides=[override], steps=2, announce=lambda *a: None)
+    assert needle in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(GanforgeError, match="is a mnist-dcgan run, not mnist-cgan"):
+        train("mnist-cgan", resume=run_dir, steps=2, announce=lambda *a: None)
+    # Budgets and bookkeeping may change.
+    resumed = train("mnist-dcgan", resume=run_dir, overrides=["train.log_every=1"], steps=2, announce=lambda *a: None)
+    assert load_checkpoint(resumed)["step"] == 2
