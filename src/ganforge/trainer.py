@@ -14,6 +14,7 @@ from .allocator import reuse_freed_memory
 from .checkpoint import load_checkpoint, remove_stale_temporaries, rng_state, save_checkpoint, set_rng_state
 from .config import RunConfig, config_to_dict, config_to_yaml, load_config
 from .data import BatchStream, load_dataset
+from .data.image_data import first_images
 from .distributed import (DistContext, any_rank, broadcast_object, gather_objects, init_distributed, shutdown,
                           wrapper)
 from .errors import GanforgeError
@@ -167,7 +168,7 @@ class Trainer:
                           f"continue with `ganforge train --resume {self.run_dir}`")
             raise KeyboardInterrupt
         self.save()
-        scores = self.evaluate()
+        scores = self.evaluate(final=True)
         self.save_samples()  # after the final scores, so the curves include them
         if scores:
             listed = ", ".join(f"{k} {v:.4g}" for k, v in scores.items())
@@ -178,26 +179,35 @@ class Trainer:
                       f"checkpoint {self.run_dir / 'last.pt'}")
         return self.run_dir
 
-    def evaluate(self) -> dict[str, float]:
+    def evaluate(self, final: bool = False) -> dict[str, float]:
         """The method's held-out scores, logged to eval.jsonl: the other split (MNIST's test set); a folder has
-        no splits, so there it is its own images. Methods without `evaluate` cost nothing."""
+        no splits, so there it is its own images. Methods without `evaluate` cost nothing. Image-to-image
+        methods score a fixed subset during training (eval.held_out_pairs) and the whole split when `final`."""
         if not self.ctx.is_main or type(self.method).evaluate is Method.evaluate:
             return {}
-        if self.last_scores[0] != self.step:
-            start = time.monotonic()
-            if self.held_out is None:
-                split = "test" if self.cfg.data.split == "train" else "train"
-                self.held_out = load_dataset(replace(self.cfg.data, split=split), lambda *a: None)
-            scores = self.method.evaluate(self.held_out)
+        start = time.monotonic()
+        if self.held_out is None:
+            split = "test" if self.cfg.data.split == "train" else "train"
+            self.held_out = load_dataset(replace(self.cfg.data, split=split), lambda *a: None)
+        data, subset = self.held_out, self.cfg.eval.held_out_pairs
+        if not final and self.method.scores_subset_in_training and 0 < subset < len(data):
+            data = first_images(data, subset)
+        if self.last_scores[0] != (self.step, len(data)):
+            scores = self.method.evaluate(data)
+            seconds = time.monotonic() - start
             context = {"epoch": round(self.step / self.steps_per_epoch, 3), "time_s": round(self.elapsed_s(), 2),
-                       "data": self.held_out.source}
+                       "data": data.source, "eval_s": round(seconds, 2)}
+            if self.last_scores[0] == -1:
+                self.announce(f"held-out scores on {len(data)} of {len(self.held_out)} images took {seconds:.1f} s"
+                              + (" (eval.held_out_pairs; all of them at the end)" if len(data) < len(self.held_out)
+                                 else ""))
             self.log.write_eval(self.step, scores, context)
             # The same scores in the one provenance-carrying log (eval.jsonl keeps its per-epoch rows).
             self.log.write_metrics([{"metric": name, "value": value, "step": self.step, **context,
-                                     "n_real": len(self.held_out), "n_generated": 0, "source": "train",
+                                     "n_real": len(data), "n_generated": 0, "source": "train",
                                      "ganforge": __version__, "torch": str(torch.__version__)}
                                     for name, value in scores.items()])
-            self.last_scores = (self.step, scores)
+            self.last_scores = ((self.step, len(data)), scores)
             self.eval_s += time.monotonic() - start  # scoring is not training time: budgets exclude it
         return self.last_scores[1]
 
