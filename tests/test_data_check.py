@@ -97,11 +97,52 @@ def test_clean_folder_passes(image_folder, capsys):
     assert "24 fine, 0 with problems" in out and "classes: circle 12, square 12" in out
 
 
-def test_loose_files_among_class_folders_are_a_label_problem(image_folder, capsys):
-    Image.fromarray(photo(0)).save(image_folder / "loose.png")
+def listed_files(out: str) -> set[str]:
+    """The files `data check` lists under its problem kinds (not under `ignored`)."""
+    names, section = set(), None
+    for line in out.splitlines():
+        if line and not line.startswith(" "):
+            section = line.split(":")[0]
+        elif line.startswith("  /") and section not in ("ignored", "labels"):
+            names.add(line.strip().split("  (")[0])
+    return names
+
+
+def test_a_mixed_folder_gets_the_same_verdict_from_check_and_training(image_folder, capsys):
+    """Top-level images beside one class folder: training (labels=auto) uses no labels and skips only truly bad
+    files; data check lists exactly those, says why there are no labels, and names the files it never reads."""
+    loose = image_folder.parent / "mixed"
+    loose.mkdir()
+    for k in range(12):
+        Image.fromarray(photo(k)).save(loose / f"top_{k:02d}.png")
+    shutil.copytree(image_folder / "circle", loose / "circle")
+    Image.fromarray(photo(20)).convert("RGBA").save(loose / "top_alpha.png")
+    shutil.copy(loose / "top_03.png", loose / "top_03 copy.png")
+    Image.fromarray(photo(21, (10, 10))).save(loose / "circle" / "tiny.png")
+    Image.fromarray(photo(22)).save(loose / "frame.gif")  # read: the first frame, converted
+    Image.fromarray(photo(23)).save(loose / "scan.tif")
+    (loose / "README").write_text("no suffix")
+    (loose / "notes.txt").write_text("not an image")
     with pytest.raises(SystemExit):
-        main(["data", "check", str(image_folder), "--size", "32"])
-    assert "loose.png  (not inside a class sub-folder)" in capsys.readouterr().out
+        main(["data", "check", str(loose), "--size", "32"])
+    out = capsys.readouterr().out
+    said = []
+    data = load_dataset(DataConfig(name="folder", root=str(loose), image_size=32, channels=3, cache=False),
+                        announce=said.append)
+    skipped = {line.split("warning: skipping ")[1].split(": ")[0] for line in said if "warning: skipping" in line}
+    assert listed_files(out) == skipped == {str(loose / n) for n in ("top_alpha.png", "top_03 copy.png",
+                                                                      "circle/tiny.png")}
+    assert "(of top_03.png)" in out  # the copy is named the copy, not the original
+    assert f"training would skip these {len(skipped)} files" in out
+    assert data.labels is None and len(data) == 12 + 12 + 2
+    assert "checked 29 images" in out and "no labels: 16 images" in out
+    assert "ignored: 2 files" in out and str(loose / "README") in out and str(loose / "notes.txt") in out
+    assert any("ignored 2 files" in line and "README" in line for line in said)
+
+
+def test_a_file_where_a_folder_belongs_is_named_as_such(image_folder, capsys):
+    assert main(["data", "check", str(image_folder / "circle" / "000.png")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
 
 
 def test_training_skips_the_same_files_with_one_line_each(bad_folder):

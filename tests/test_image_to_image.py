@@ -210,6 +210,23 @@ def test_cyclegan_cycle_error_falls(tmp_path):
     assert Image.open(run / "samples.png").size[0] > 5 * 32  # A | G(A) | F(G(A)) | B | F(B) | G(F(B))
 
 
+def test_training_scores_a_fixed_subset_and_the_whole_split_at_the_end(tmp_path):
+    """eval.held_out_pairs keeps per-epoch scoring cheap (256-px CycleGAN: minutes for all pairs before step 1);
+    the last step is scored on every held-out pair, and each row says what it cost."""
+    import json
+    root = make_ab_folder(tmp_path / "ab", 8, size=32)
+    said = []
+    run = train("facades-cyclegan", [*TINY_CYCLEGAN, f"data.root={root}", "data.jitter=false", "train.batch_size=2",
+                                     "eval.held_out_pairs=3", f"train.out_dir={tmp_path}"], steps=8, announce=said.append)
+    rows = eval_rows(run)
+    assert [(r["step"], r["data"].endswith("first 3 of 8")) for r in rows] == \
+        [(0, True), (4, True), (8, True), (8, False)]
+    assert all(r["eval_s"] >= 0 for r in rows)
+    real = [json.loads(line)["n_real"] for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert real == [3, 3] * 3 + [8, 8]  # cycle_a and cycle_b per scoring
+    assert any("held-out scores on 3 of 8 images took" in line for line in said)
+
+
 @pytest.mark.parametrize("recipe,tiny", [("facades-pix2pix", TINY_PIX2PIX), ("facades-cyclegan", TINY_CYCLEGAN)])
 def test_resume_continues_bit_identically(tmp_path, recipe, tiny):
     """Dropout, jitter, the pools and the learning-rate schedules all resume exactly."""

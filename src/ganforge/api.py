@@ -75,5 +75,7 @@ class TrainedRun:
 
     def sample(self, n: int = 64, label: int | str | None = None, seed: int | None = None) -> torch.Tensor:
         """n images in [-1, 1], N x C x H x W; a chosen class for conditional runs."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise GanforgeError(f"n={n}: the number of images must be a whole number >= 1")
         labels = None if label is None else torch.full((n,), self.label_index(label), dtype=torch.long)
         return self.method.sample(n, labels=labels, seed=seed)

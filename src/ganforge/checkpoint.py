@@ -46,6 +46,27 @@ def atomic_save(obj, path: Path) -> None:
         os.close(dir_fd)
 
 
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete the temp files of saves that a kill interrupted (their writer is gone); returns what was removed."""
+    removed = []
+    for tmp in Path(folder).glob(".*.tmp*"):
+        pid = tmp.name.rsplit(".tmp", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 def save_checkpoint(path: Path, **content) -> None:
     atomic_save({"format": FORMAT, "format_version": FORMAT_VERSION, **content}, path)
 
@@ -55,6 +76,10 @@ def load_checkpoint(path: Path | str, map_location="cpu") -> dict:
     if path.is_dir():
         path = path / "last.pt"
     if not path.is_file():
+        if (path.parent / "config.yaml").is_file():
+            raise GanforgeError(f"no checkpoint at {path}: this run stopped before it saved its first one "
+                                "(train.checkpoint_every steps or train.checkpoint_minutes), so there is nothing "
+                                "to resume; start it again without --resume")
         raise GanforgeError(f"no checkpoint at {path}; give a run folder that holds last.pt (see runs/)")
     try:
         blob = torch.load(path, map_location=map_location, weights_only=True)

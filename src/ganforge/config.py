@@ -10,6 +10,7 @@ import yaml
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from .config_ranges import between, NON_NEGATIVE, POSITIVE, check_config, declare_ranges, one_of
 from .errors import GanforgeError
 from .registry import method_entry
 
@@ -33,6 +34,9 @@ class DataConfig:
     cache: bool = True  # keep the decoded uint8 tensor on disk so later runs skip decoding
 
 
+declare_ranges(DataConfig, image_size=POSITIVE, channels=one_of(1, 3), holdout=between(0, 0.9))
+
+
 @dataclass
 class TrainConfig:
     batch_size: int = 128
@@ -43,6 +47,7 @@ class TrainConfig:
     log_every: int = 25
     sample_every: int = 500
     checkpoint_every: int = 1000
+    checkpoint_minutes: float = 5.0  # also save every this many minutes, so a killed run loses little; 0: off
     sample_count: int = 64
     device: str = "auto"  # auto | cpu | cuda | cuda:N
     threads: int = 0  # torch threads; 0 keeps torch's default
@@ -53,6 +58,11 @@ class TrainConfig:
     out_dir: str = "runs"
     progress: bool = True
     tensorboard: bool = True
+
+
+declare_ranges(TrainConfig, batch_size=POSITIVE, steps=NON_NEGATIVE, epochs=NON_NEGATIVE, minutes=NON_NEGATIVE,
+               seed=NON_NEGATIVE, log_every=POSITIVE, sample_every=POSITIVE, checkpoint_every=POSITIVE,
+               checkpoint_minutes=NON_NEGATIVE, sample_count=POSITIVE, threads=NON_NEGATIVE)
 
 
 @dataclass
@@ -69,6 +79,11 @@ class EvalConfig:
     runtime: str = "auto"  # feature network on a CPU in fp32: auto (ONNX Runtime, ~2x faster, same features) | torch
     batch_size: int = 50
     direction: Optional[str] = None  # image-to-image runs: translated held-out inputs vs targets (CycleGAN: AtoB)
+    held_out_pairs: int = 8  # image-to-image training scores this fixed subset each epoch, all pairs at the end; 0: all
+
+
+declare_ranges(EvalConfig, every=NON_NEGATIVE, n=POSITIVE, real_n=POSITIVE, seed=NON_NEGATIVE, batch_size=POSITIVE,
+               held_out_pairs=NON_NEGATIVE)
 
 
 @dataclass
@@ -130,12 +145,14 @@ def load_config(recipe: Optional[str] = None, overrides: tuple[str, ...] | list[
     schema = OmegaConf.structured(RunConfig(method=method, model=method_entry(method).config_cls()))
     try:
         merged = OmegaConf.merge(schema, *layers)
-        return OmegaConf.to_object(merged)
+        cfg = OmegaConf.to_object(merged)
     except OmegaConfBaseException as err:
         key = getattr(err, "full_key", None) or ""
         reason = str(err).splitlines()[0]
         raise GanforgeError(f"bad config value{f' for {key}' if key else ''}: {reason} "
                             "(check the key's spelling and type; `ganforge recipes --show NAME` prints a recipe)") from None
+    check_config(cfg)
+    return cfg
 
 
 def config_to_dict(cfg: RunConfig) -> dict:

@@ -29,7 +29,12 @@ def resolve_device(name: str, local_rank: int = 0) -> torch.device:
         return torch.device("cuda", local_rank) if torch.cuda.is_available() else torch.device("cpu")
     device = torch.device(name)
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise GanforgeError("train.device asks for CUDA but no GPU is visible; use train.device=cpu or auto")
+        raise GanforgeError(f"train.device={name} asks for CUDA but no GPU is visible; use train.device=cpu or auto")
+    if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
+        raise GanforgeError(f"train.device={name}: this machine has {torch.cuda.device_count()} GPU(s), "
+                            f"cuda:0 to cuda:{torch.cuda.device_count() - 1}; pick one of them or use auto")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise GanforgeError("train.device=mps but this machine has no Apple GPU; use train.device=cpu or auto")
     if device.type == "cuda" and device.index is None:
         device = torch.device("cuda", local_rank)
     return device

@@ -1,10 +1,7 @@
 """The one training loop for every method: budgets, logging, sample grids, checkpoints, exact resume, DDP."""
 import math
 import random
-import signal
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -14,15 +11,18 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .allocator import reuse_freed_memory
-from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from .checkpoint import load_checkpoint, remove_stale_temporaries, rng_state, save_checkpoint, set_rng_state
 from .config import RunConfig, config_to_dict, config_to_yaml, load_config
 from .data import BatchStream, load_dataset
+from .data.image_data import first_images
 from .distributed import (DistContext, any_rank, broadcast_object, gather_objects, init_distributed, shutdown,
                           wrapper)
 from .errors import GanforgeError
 from .methods.base import DataInfo, Method
 from .registry import method_entry
+from .resume_checks import check_resume_config
 from .run_log import RunLog, new_run_dir, read_metrics, scalars_from
+from .stop_signal import StopRequest, stop_on_signals
 from .viz import plot_loss_curves, save_grid
 
 
@@ -36,23 +36,6 @@ def total_steps(cfg: RunConfig, steps_per_epoch: int) -> float:
     if not limits and cfg.train.minutes <= 0:
         limits.append(steps_per_epoch)
     return min(limits) if limits else math.inf
-
-
-@contextmanager
-def sigterm_as_interrupt():
-    """`kill` (SIGTERM, what schedulers and `timeout` send) saves and stops like Ctrl-C instead of losing steps."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def seed_everything(seed: int) -> None:
@@ -90,6 +73,8 @@ class Trainer:
         self.step, self.elapsed_before, self.session_start = 0, 0.0, time.monotonic()
         self.eval_s = 0.0  # evaluation time this session (held-out and sample scores): not counted against budgets
         self.held_out, self.last_scores = None, (-1, {})
+        self.stop = StopRequest()  # train() hands in one that Ctrl-C and SIGTERM set
+        self.saved_step, self.saved_at = None, time.monotonic()
         if checkpoint is not None:
             self.restore(checkpoint)
         if self.ctx.is_main and run_dir is None:
@@ -97,6 +82,7 @@ class Trainer:
         self.run_dir = Path(broadcast_object(str(run_dir) if run_dir else None, self.ctx))
         self.log = None
         if self.ctx.is_main:
+            remove_stale_temporaries(self.run_dir)  # torn leftovers of a run killed while saving
             (self.run_dir / "config.yaml").write_text(config_to_yaml(cfg))
             self.log = RunLog(self.run_dir, self.step if checkpoint else None, cfg.train.tensorboard)
         self.metric_history = [r for r in read_metrics(self.run_dir / "metrics.jsonl") if r.get("source") == "train"]
@@ -121,6 +107,12 @@ class Trainer:
             save_checkpoint(self.run_dir / name, config=config_to_dict(self.cfg), data_info=asdict(self.info),
                             method=self.method.state_dict(), step=self.step, elapsed_s=self.elapsed_s(),
                             stream=streams, rng=rngs, versions={"ganforge": __version__, "torch": str(torch.__version__)})
+        self.saved_step, self.saved_at = self.step, time.monotonic()
+
+    def checkpoint_due(self) -> bool:
+        """The wall-clock cadence (train.checkpoint_minutes): a killed run loses minutes, not an hour of steps."""
+        minutes = self.cfg.train.checkpoint_minutes
+        return minutes > 0 and any_rank(time.monotonic() - self.saved_at >= minutes * 60, self.ctx)
 
     def save_samples(self) -> None:
         if not self.ctx.is_main:
@@ -141,12 +133,12 @@ class Trainer:
         images_per_step = t.batch_size * self.method.batches_per_step
         bar = tqdm(total=None if math.isinf(budget) else int(budget), initial=self.step, unit="step",
                    disable=not (self.ctx.is_main and t.progress), dynamic_ncols=True)
-        self.session_start, self.eval_s = time.monotonic(), 0.0
+        self.session_start, self.eval_s, self.saved_at = time.monotonic(), 0.0, time.monotonic()
         window = {"start": time.perf_counter(), "steps": 0, "sums": None}
         if self.step == 0 and getattr(self.method, "evaluate_at_start", False):
             self.evaluate()  # the untrained model's held-out scores: the baseline of the curves
         try:
-            while self.step < budget:
+            while self.step < budget and not any_rank(bool(self.stop), self.ctx):
                 batches = self.method.batches_for_next_step()
                 logs = self.method.train_step(self.stream.next(batches=batches))
                 self.step += 1
@@ -156,7 +148,7 @@ class Trainer:
                     self.write_log(window, images_per_step, bar)
                 if self.step % t.sample_every == 0:
                     self.save_samples()
-                if self.step % t.checkpoint_every == 0:
+                if self.step % t.checkpoint_every == 0 or self.checkpoint_due():
                     self.save()
                 if self.step % self.steps_per_epoch == 0:
                     self.evaluate()
@@ -164,15 +156,19 @@ class Trainer:
                     self.evaluate_samples()
                 if t.minutes > 0 and any_rank(time.monotonic() - self.eval_s >= deadline, self.ctx):
                     break
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # a second Ctrl-C: the step in progress is half done, so nothing is saved
             bar.close()
-            self.save()
-            self.announce(f"\ninterrupted at step {self.step}: saved {self.run_dir / 'last.pt'}; "
-                          f"continue with `ganforge train --resume {self.run_dir}`")
+            kept = f"last.pt holds step {self.saved_step}" if self.saved_step is not None else "no checkpoint yet"
+            self.announce(f"\nstopped at once during step {self.step + 1}, nothing saved ({kept})")
             raise
         bar.close()
+        if self.stop:
+            self.save()
+            self.announce(f"\n{self.stop.requested}: stopped after step {self.step}, saved {self.run_dir / 'last.pt'}; "
+                          f"continue with `ganforge train --resume {self.run_dir}`")
+            raise KeyboardInterrupt
         self.save()
-        scores = self.evaluate()
+        scores = self.evaluate(final=True)
         self.save_samples()  # after the final scores, so the curves include them
         if scores:
             listed = ", ".join(f"{k} {v:.4g}" for k, v in scores.items())
@@ -183,26 +179,35 @@ class Trainer:
                       f"checkpoint {self.run_dir / 'last.pt'}")
         return self.run_dir
 
-    def evaluate(self) -> dict[str, float]:
+    def evaluate(self, final: bool = False) -> dict[str, float]:
         """The method's held-out scores, logged to eval.jsonl: the other split (MNIST's test set); a folder has
-        no splits, so there it is its own images. Methods without `evaluate` cost nothing."""
+        no splits, so there it is its own images. Methods without `evaluate` cost nothing. Image-to-image
+        methods score a fixed subset during training (eval.held_out_pairs) and the whole split when `final`."""
         if not self.ctx.is_main or type(self.method).evaluate is Method.evaluate:
             return {}
-        if self.last_scores[0] != self.step:
-            start = time.monotonic()
-            if self.held_out is None:
-                split = "test" if self.cfg.data.split == "train" else "train"
-                self.held_out = load_dataset(replace(self.cfg.data, split=split), lambda *a: None)
-            scores = self.method.evaluate(self.held_out)
+        start = time.monotonic()
+        if self.held_out is None:
+            split = "test" if self.cfg.data.split == "train" else "train"
+            self.held_out = load_dataset(replace(self.cfg.data, split=split), lambda *a: None)
+        data, subset = self.held_out, self.cfg.eval.held_out_pairs
+        if not final and self.method.scores_subset_in_training and 0 < subset < len(data):
+            data = first_images(data, subset)
+        if self.last_scores[0] != (self.step, len(data)):
+            scores = self.method.evaluate(data)
+            seconds = time.monotonic() - start
             context = {"epoch": round(self.step / self.steps_per_epoch, 3), "time_s": round(self.elapsed_s(), 2),
-                       "data": self.held_out.source}
+                       "data": data.source, "eval_s": round(seconds, 2)}
+            if self.last_scores[0] == -1:
+                self.announce(f"held-out scores on {len(data)} of {len(self.held_out)} images took {seconds:.1f} s"
+                              + (" (eval.held_out_pairs; all of them at the end)" if len(data) < len(self.held_out)
+                                 else ""))
             self.log.write_eval(self.step, scores, context)
             # The same scores in the one provenance-carrying log (eval.jsonl keeps its per-epoch rows).
             self.log.write_metrics([{"metric": name, "value": value, "step": self.step, **context,
-                                     "n_real": len(self.held_out), "n_generated": 0, "source": "train",
+                                     "n_real": len(data), "n_generated": 0, "source": "train",
                                      "ganforge": __version__, "torch": str(torch.__version__)}
                                     for name, value in scores.items()])
-            self.last_scores = (self.step, scores)
+            self.last_scores = ((self.step, len(data)), scores)
             self.eval_s += time.monotonic() - start  # scoring is not training time: budgets exclude it
         return self.last_scores[1]
 
@@ -286,11 +291,13 @@ def train(recipe: str | None = None, overrides=(), resume: str | Path | None = N
         checkpoint = load_checkpoint(resume)
         run_dir = Path(resume) if Path(resume).is_dir() else Path(resume).parent
         cfg = load_config(None, [*overrides, *extra], base=checkpoint["config"])
+        check_resume_config(checkpoint["config"], cfg, recipe, run_dir)
     else:
         cfg = load_config(recipe or "mnist-dcgan", [*overrides, *extra])
-    trainer = Trainer(cfg, run_dir, checkpoint, announce)
-    try:
-        with sigterm_as_interrupt():
+    with stop_on_signals() as stop:
+        trainer = Trainer(cfg, run_dir, checkpoint, announce)
+        trainer.stop = stop
+        try:
             return trainer.run()
-    finally:
-        trainer.close()
+        finally:
+            trainer.close()

@@ -14,6 +14,8 @@ def add(sub) -> None:
     check.add_argument("--label-pattern", metavar="PATTERN",
                        help="labels from file names: a preset (utkface-gender, utkface-race) or a regex with "
                             "(?P<label>...); default: class sub-folders when there are any")
+    check.add_argument("--labels", choices=("auto", "folders", "none"), default="auto",
+                       help="as data.labels: auto uses class sub-folders when every image is in one (default)")
     check.set_defaults(func=run_check)
     pairs = actions.add_parser("split-pairs", help="cut side-by-side AB images into A/ and B/ folders",
                                description="pix2pix's AB format -> OUT/A/NAME and OUT/B/NAME, full resolution: "
@@ -35,31 +37,31 @@ def run_check(args) -> None:
     import sys
     from pathlib import Path
 
-    from ..data.check import KINDS, check_files
-    from ..data.filename_labels import label_pattern
-    from ..data.folder import MAX_ASPECT, folder_labels, list_images
+    from ..data.check import KINDS
+    from ..data.folder import READ_SUFFIXES_TEXT, plan_folder
     root = Path(args.dir).expanduser()
-    files = list_images(root)
-    mode = "filename" if args.label_pattern else "auto"
-    labels, class_names = folder_labels(root, files, mode, args.label_pattern or "")
-    hint = f"expected {label_pattern(args.label_pattern).describe()}" if args.label_pattern else ""
-    in_class_dir = [len(f.relative_to(root).parts) >= 2 for f in files]
-    if labels is None and any(in_class_dir) and not all(in_class_dir):
-        # Training would drop the class labels of the whole folder because of these loose files.
-        labels, hint = [0 if inside else None for inside in in_class_dir], "not inside a class sub-folder"
-    report = check_files(files, min_size=args.size // 2, max_aspect=MAX_ASPECT, channels=args.channels,
-                         labels=labels, label_hint=hint)
-    bad = report.bad_files
-    print(f"checked {len(files)} images under {root}: {len(files) - len(bad)} fine, {len(bad)} with problems")
+    labels = "filename" if args.label_pattern else args.labels
+    # The same plan training makes of the folder: the same labels and the same skipped files.
+    plan = plan_folder(root, args.size, args.channels, labels, args.label_pattern or "")
+    files, report, bad = plan.files, plan.report, set(plan.skipped)
+    print(f"checked {len(files)} images under {root} (read: {READ_SUFFIXES_TEXT}): {len(files) - len(bad)} fine, "
+          f"{len(bad)} with problems")
+    if plan.ignored:
+        print(f"\nignored: {len(plan.ignored)} file{'s' if len(plan.ignored) > 1 else ''} whose suffix is not read; "
+              "training leaves them out too\n  fix: convert them to one of the suffixes above, or ignore this")
+        for path in plan.ignored:
+            print(f"  {path}")
     for kind, count in sorted(report.counts().items(), key=lambda item: list(KINDS).index(item[0])):
         print(f"\n{kind}: {count} file{'s' if count > 1 else ''} - {KINDS[kind].what}\n  fix: {KINDS[kind].fix}")
         for finding in report.findings:
             if finding.kind == kind:
                 print(f"  {finding.path}" + (f"  ({finding.detail})" if finding.detail else ""))
-    if class_names:
-        counts = [sum(1 for f, label in zip(files, labels) if label == k and f not in bad)
-                  for k in range(len(class_names))]
-        print("\nclasses: " + ", ".join(f"{name} {n}" for name, n in zip(class_names, counts)))
+    if plan.label_note():
+        print(f"\nlabels: {plan.label_note()}")
+    if plan.class_names:
+        counts = [sum(1 for f, label in zip(files, plan.labels) if label == k and f not in bad)
+                  for k in range(len(plan.class_names))]
+        print("\nclasses: " + ", ".join(f"{name} {n}" for name, n in zip(plan.class_names, counts)))
         if counts and min(counts) * 2 < max(counts):
             print("  imbalanced: the smallest class has under half the images of the largest; "
                   "a conditional model will favour the larger ones")

@@ -16,6 +16,11 @@ def add(sub) -> None:
 
 def run(args) -> None:
     from .. import load
+    from ..errors import GanforgeError
+    if args.n < 1:
+        raise GanforgeError(f"-n {args.n}: the number of images must be at least 1")
+    if args.nrow is not None and args.nrow < 1:
+        raise GanforgeError(f"--nrow {args.nrow}: images per row must be at least 1")
     from ..viz import save_grid, save_images
     trained = load(args.run)
     images = trained.sample(args.n, label=args.label, seed=args.seed)

@@ -9,7 +9,7 @@ from typing import Optional
 
 from PIL import Image, UnidentifiedImageError
 
-CHECKS_VERSION = 1  # part of the dataset cache key: a change to the checks rebuilds cached folders
+CHECKS_VERSION = 2  # part of the dataset cache key: a change to the checks rebuilds cached folders
 
 
 @dataclass(frozen=True)
@@ -134,16 +134,19 @@ def check_files(files: list[Path], min_size: int = 0, max_aspect: float = 0.0, c
     grey = [fact for fact in readable if fact.mode in GREY_MODES]
     if channels != 1 and len(grey) < len(readable) / 2:
         findings += [Finding(fact.path, "greyscale", f"mode {fact.mode}") for fact in grey]
-    first_with = {}
+    same_bytes: dict[str, list[Path]] = {}
     label_of = dict(zip(files, labels)) if labels is not None else {}
     for fact in facts:
-        if fact.digest is None:
-            continue
-        first = first_with.setdefault(fact.digest, fact.path)
-        if first != fact.path:
-            # The same picture under two labels teaches the model nothing but noise.
-            conflict = ", labelled differently" if label_of.get(first) != label_of.get(fact.path) else ""
-            findings.append(Finding(fact.path, "duplicate", f"of {first.name}{conflict}"))
+        if fact.digest is not None:
+            same_bytes.setdefault(fact.digest, []).append(fact.path)
+    for group in same_bytes.values():
+        # The original is the plainest name: `cat.png`, not `cat copy.png` or `cat (1).png`, though those sort first.
+        original = min(group, key=lambda path: len(path.stem))
+        for path in group:
+            if path != original:
+                # The same picture under two labels teaches the model nothing but noise.
+                conflict = ", labelled differently" if label_of.get(original) != label_of.get(path) else ""
+                findings.append(Finding(path, "duplicate", f"of {original.name}{conflict}"))
     if labels is not None:
         findings += [Finding(f, "label", label_hint) for f, label in zip(files, labels) if label is None]
     order = {path: k for k, path in enumerate(files)}

@@ -1,6 +1,7 @@
 """Any folder of images (recursive), optionally with class sub-folders as labels, decoded to uint8 once."""
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -8,11 +9,13 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import GanforgeError
-from .check import check_files, skip_lines
+from .check import CheckReport, check_files, skip_lines
 from .filename_labels import filename_labels, label_pattern as parse_pattern
 from .image_data import ImageData
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+# GIF and TIFF: their first frame or page, converted like any other image.
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+READ_SUFFIXES_TEXT = " ".join(sorted(IMAGE_SUFFIXES))
 MAX_ASPECT = 2.5  # longer side over shorter side: beyond this the square centre crop keeps under 40%
 
 
@@ -21,12 +24,20 @@ def find_images(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
 
 
+def ignored_files(root: Path) -> list[Path]:
+    """Files under root that are not read because of their suffix (hidden files and folders left out)."""
+    return sorted(p for p in root.rglob("*") if p.suffix.lower() not in IMAGE_SUFFIXES and p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
 def list_images(root: Path) -> list[Path]:
+    if root.is_file():
+        raise GanforgeError(f"{root} is a file, not a folder; give the folder that holds the images")
     if not root.is_dir():
         raise GanforgeError(f"image folder {root} does not exist; set data.root to a folder of images")
     files = find_images(root)
     if not files:
-        raise GanforgeError(f"no images (.jpg .png .webp .bmp) found under {root}; point data.root at a folder "
+        raise GanforgeError(f"no images ({READ_SUFFIXES_TEXT}) found under {root}; point data.root at a folder "
                             "that holds images (sub-folders are searched)")
     return files
 
@@ -84,17 +95,64 @@ def decode_image(path: Path, size: int, channels: int) -> np.ndarray:
     return array[:, :, None] if array.ndim == 2 else array
 
 
+@dataclass
+class FolderPlan:
+    """What training makes of a folder: the images, their labels, what it skips and what it never reads.
+    `ganforge data check` prints this same plan, so the two always agree."""
+    root: Path
+    files: list[Path]
+    labels: list[int | None] | None
+    class_names: list[str]
+    report: CheckReport
+    ignored: list[Path]
+    label_mode: str = "auto"
+
+    @property
+    def skipped(self) -> list[Path]:
+        bad = self.report.bad_files
+        return [f for f in self.files if f in bad]
+
+    def label_note(self) -> str:
+        """Why a folder with some class sub-folders gets no labels (empty when that is not the case)."""
+        loose = [f for f in self.files if len(f.relative_to(self.root).parts) < 2]
+        if self.label_mode != "auto" or self.labels is not None or not loose or len(loose) == len(self.files):
+            return ""
+        return (f"no labels: {len(loose)} images (e.g. {loose[0].name}) are not inside a class sub-folder, and "
+                "data.labels=auto uses folders as labels only when every image is in one; all images are used")
+
+    def ignored_line(self) -> str:
+        if not self.ignored:
+            return ""
+        names = ", ".join(f.name for f in self.ignored[:5]) + (", ..." if len(self.ignored) > 5 else "")
+        return (f"ignored {len(self.ignored)} file{'s' if len(self.ignored) > 1 else ''} under {self.root} "
+                f"whose suffix is not an image's ({names}); read are {READ_SUFFIXES_TEXT}")
+
+
+def plan_folder(root: Path, image_size: int, channels: int, labels: str = "auto",
+                label_pattern: str = "") -> FolderPlan:
+    """The one decision on labels and skipped files, shared by training and `ganforge data check`."""
+    files = list_images(root)
+    label_list, class_names = folder_labels(root, files, labels, label_pattern)
+    hint = f"expected {parse_pattern(label_pattern).describe()}" if labels == "filename" else ""
+    # Half the training size: a smaller image would be upscaled more than 2x.
+    report = check_files(files, min_size=image_size // 2, max_aspect=MAX_ASPECT, channels=channels,
+                         labels=label_list, label_hint=hint)
+    return FolderPlan(root, files, label_list, class_names, report, ignored_files(root), labels)
+
+
 def load_folder(root: str, image_size: int, channels: int, labels: str = "auto", label_pattern: str = "",
                 warn=print, split: str = "train", holdout: float = 0.0) -> ImageData:
     """Decode every usable image; files `ganforge data check` would flag are skipped with one warning line each.
 
     With holdout > 0 the folder is split by file name (see `held_out`): split=test keeps the held-out files,
-    any other split the rest.
+    any other split the rest. Labels and checks cover every file, so both sides share one class list.
     """
     root_path = Path(root).expanduser()
-    files = list_images(root_path)
-    # Labels from every file, so both sides of a split share the same class list.
-    label_list, class_names = folder_labels(root_path, files, labels, label_pattern)
+    plan = plan_folder(root_path, image_size, channels, labels, label_pattern)
+    files, label_list, class_names, report = plan.files, plan.labels, plan.class_names, plan.report
+    for line in [plan.ignored_line(), plan.label_note(), *skip_lines(report)]:
+        if line:
+            warn(line if line.startswith("warning:") else f"warning: {line}")
     if holdout > 0:
         chosen = [k for k, f in enumerate(files) if held_out(f.name, holdout) == (split == "test")]
         files = [files[k] for k in chosen]
@@ -102,12 +160,6 @@ def load_folder(root: str, image_size: int, channels: int, labels: str = "auto",
         if not files:
             raise GanforgeError(f"data.holdout={holdout} leaves no {split} images under {root_path}; "
                                 "use a holdout between 0.05 and 0.5 for a folder this small")
-    hint = f"expected {parse_pattern(label_pattern).describe()}" if labels == "filename" else ""
-    # Half the training size: a smaller image would be upscaled more than 2x.
-    report = check_files(files, min_size=image_size // 2, max_aspect=MAX_ASPECT, channels=channels,
-                         labels=label_list, label_hint=hint)
-    for line in skip_lines(report):
-        warn(line)
     keep = [k for k, f in enumerate(files) if f not in report.bad_files]
     # PIL releases the GIL while decoding, so threads use every core.
     with ThreadPoolExecutor() as pool:

@@ -24,6 +24,12 @@ class ImageData:
         return tuple(self.images.shape[1:])
 
 
+def first_images(data: ImageData, n: int) -> ImageData:
+    """The first n images (and labels) of `data`, a fixed subset."""
+    labels = None if data.labels is None else data.labels[:n]
+    return ImageData(data.images[:n], labels, data.class_names, f"{data.source}, first {n} of {len(data)}")
+
+
 def to_float(images: torch.Tensor) -> torch.Tensor:
     """uint8 [0, 255] -> float [-1, 1]."""
     return images.float().div_(127.5).sub_(1.0)

@@ -96,6 +96,8 @@ class Method:
     def sample(self, n: int, labels: torch.Tensor | None = None, seed: int | None = None) -> torch.Tensor:
         raise NotImplementedError
 
+    scores_subset_in_training = False  # True: during training `evaluate` gets eval.held_out_pairs images only
+
     def evaluate(self, data: ImageData) -> dict[str, float]:
         """Scores on held-out data, called by the loop after every epoch and at the end; {} = nothing to score.
 

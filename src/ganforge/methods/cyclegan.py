@@ -7,6 +7,7 @@ import torch
 
 from ..data import to_float
 from ..errors import GanforgeError
+from ..config_ranges import NON_NEGATIVE, declare_ranges
 from ..nets.init import dcgan_init
 from ..nets.patchgan import PatchDiscriminator
 from ..nets.resnet_generator import ResnetGenerator
@@ -24,6 +25,10 @@ class CycleGANConfig(ImageToImageConfig):
     cycle_weight: float = 10.0
     identity_weight: float = 0.5  # times cycle_weight, as in the reference code; 0 turns it off
     pool_size: int = 50
+
+
+declare_ranges(CycleGANConfig, residual_blocks=NON_NEGATIVE, cycle_weight=NON_NEGATIVE,
+               identity_weight=NON_NEGATIVE, pool_size=NON_NEGATIVE)
 
 
 @register("cyclegan", CycleGANConfig)

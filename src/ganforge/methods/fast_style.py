@@ -12,6 +12,7 @@ import torch
 from ..data import to_float, to_uint8
 from ..data.pil_images import image_to_tensor, open_image, resize_longer_side
 from ..errors import GanforgeError
+from ..config_ranges import NON_NEGATIVE, POSITIVE, RATE, declare_ranges
 from ..nets.transform_net import TransformNet
 from ..nets.vgg_features import VGGFeatures
 from ..registry import register
@@ -34,6 +35,11 @@ class FastStyleConfig:
     lr: float = 1e-3
     vgg_weights: Optional[str] = None  # file or folder; unset: $GANFORGE_WEIGHTS, else torchvision's download
     vgg_kind: Optional[str] = None  # torchvision | caffe, for a weights file ganforge does not know
+
+
+declare_ranges(FastStyleConfig, style_size=POSITIVE, features=POSITIVE, residual_blocks=NON_NEGATIVE,
+               style_layer_weights=NON_NEGATIVE, content_weight=NON_NEGATIVE, style_weight=NON_NEGATIVE,
+               tv_weight=NON_NEGATIVE, lr=RATE)
 
 
 def load_style_image(path: str | Path, longer_side: int) -> torch.Tensor:

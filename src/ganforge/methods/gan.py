@@ -9,6 +9,7 @@ import torch.nn as nn
 
 from ..data.attributes import attribute_sizes
 from ..errors import GanforgeError
+from ..config_ranges import FRACTION, NON_NEGATIVE, POSITIVE, RATE, declare_ranges
 from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, dcgan_init
 from ..registry import register
 from .base import Method, adam, latent_noise, seeded
@@ -37,6 +38,11 @@ class GanConfig:
     lr_discriminator: float = 2e-4
     betas: list[float] = field(default_factory=lambda: [0.5, 0.999])
     ema_decay: float = 0.0  # generator EMA for sampling; 0 = off
+
+
+declare_ranges(GanConfig, latent_dim=POSITIVE, features=POSITIVE, mlp_hidden=POSITIVE, dropout=FRACTION,
+               embed_dim=POSITIVE, n_critic=POSITIVE, clip_value=NON_NEGATIVE, gradient_penalty=NON_NEGATIVE,
+               lr_generator=RATE, lr_discriminator=RATE, betas=FRACTION, ema_decay=FRACTION)
 
 
 def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],

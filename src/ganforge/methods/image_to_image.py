@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from ..data import ImageData, to_float, to_uint8
 from ..errors import GanforgeError
+from ..config_ranges import FRACTION, NON_NEGATIVE, POSITIVE, RATE, declare_ranges
 from .base import Method, adam
 
 DIRECTIONS = ("AtoB", "BtoA")
@@ -27,6 +28,11 @@ class ImageToImageConfig:
     constant_steps: int = 0  # the learning rate stays at lr for this many steps ...
     decay_steps: int = 0  # ... then falls linearly to 0 over this many (0: no decay)
     preview_count: int = 6  # held-out pairs in the progress grids
+
+
+declare_ranges(ImageToImageConfig, generator_features=POSITIVE, discriminator_features=POSITIVE,
+               discriminator_layers=POSITIVE, lr=RATE, beta1=FRACTION, beta2=FRACTION, constant_steps=NON_NEGATIVE,
+               decay_steps=NON_NEGATIVE, preview_count=POSITIVE)
 
 
 def constant_then_linear(optimizer: torch.optim.Optimizer, constant_steps: int, decay_steps: int):
@@ -54,6 +60,7 @@ class ImageToImage(Method):
     conditional = False
     two_way = False  # CycleGAN translates both ways; pix2pix only the way it learned
     evaluate_at_start = True  # the untrained model's held-out scores are the baseline on the curves
+    scores_subset_in_training = True  # four 256-px generator passes per CycleGAN pair: all 106 took minutes
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from torchmetrics.functional.image import peak_signal_noise_ratio, structural_si
 
 from ..data import to_float
 from ..errors import GanforgeError
+from ..config_ranges import NON_NEGATIVE, declare_ranges
 from ..nets.init import dcgan_init
 from ..nets.patchgan import PatchDiscriminator
 from ..nets.unet import UNetGenerator
@@ -21,6 +22,9 @@ class Pix2PixConfig(ImageToImageConfig):
     downs: int = 0  # U-Net halvings; 0: down to 1x1 (8 at 256, 7 at 128)
     dropout: bool = True  # in the first three decoder blocks, training only
     l1_weight: float = 100.0
+
+
+declare_ranges(Pix2PixConfig, downs=NON_NEGATIVE, l1_weight=NON_NEGATIVE)
 
 
 @register("pix2pix", Pix2PixConfig)

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from ..data import ImageData, to_float
 from ..errors import GanforgeError
+from ..config_ranges import FRACTION, POSITIVE, RATE, declare_ranges
 from ..nets.vae import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder
 from ..registry import register
 from .base import Method, adam, latent_noise, seeded
@@ -25,6 +26,9 @@ class VaeConfig:
     features: int = 32  # conv: channels of the encoder's first conv and the decoder's last hidden layer
     lr: float = 1e-3
     betas: list[float] = field(default_factory=lambda: [0.9, 0.999])
+
+
+declare_ranges(VaeConfig, latent_dim=POSITIVE, mlp_hidden=POSITIVE, features=POSITIVE, lr=RATE, betas=FRACTION)
 
 
 def kl_divergence(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
