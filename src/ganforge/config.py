@@ -41,6 +41,7 @@ class TrainConfig:
     log_every: int = 25
     sample_every: int = 500
     checkpoint_every: int = 1000
+    keep_every: int = 0  # also keep checkpoints/step_NNNNNNN.pt every N steps (last.pt is always kept); 0 = off
     sample_count: int = 64
     device: str = "auto"  # auto | cpu | cuda | cuda:N
     threads: int = 0  # torch threads; 0 keeps torch's default
