@@ -6,8 +6,10 @@ from PIL import Image
 
 from .checkpoint import load_checkpoint
 from .config import load_config
+from .data.attributes import split_attributes
 from .data.pil_images import image_to_tensor, tensor_to_image
 from .errors import GanforgeError
+from .labels import attribute_names, resolve_label
 from .methods.base import DataInfo
 from .trainer import build_method
 
@@ -33,17 +35,20 @@ class TrainedRun:
     def conditional(self) -> bool:
         return bool(getattr(self.config.model, "conditional", False))
 
+    @property
+    def attributes(self) -> dict[str, list[str]]:
+        """Each attribute's values in order, e.g. {'gender': [female, male], 'age': [0-12, ...]}; one entry
+        ('label', or the preset's name) for a single-label run."""
+        values = split_attributes(self.class_names)
+        return dict(zip(attribute_names(self.class_names, self.config.data.label_pattern), values))
+
     def label_index(self, label: int | str) -> int:
-        """A class by name ('3', 'female') or by index."""
+        """A class by name ('3', 'female'), by combined name for several attributes ('female,60+', spaces
+        allowed, attributes in the run's order) or by index (single attribute)."""
         if not self.conditional:
-            raise GanforgeError(f"run {self.path} is not conditional: it cannot draw a chosen label")
-        names = self.class_names
-        if str(label) in names:
-            return names.index(str(label))
-        if isinstance(label, int) or str(label).isdigit():
-            if 0 <= int(label) < len(names):
-                return int(label)
-        raise GanforgeError(f"unknown label '{label}' for run {self.path}; its labels are: {', '.join(names)}")
+            raise GanforgeError(f"run {self.path} is not conditional: it cannot draw a chosen label "
+                                "(train with model.conditional=true, e.g. the faces-cgan recipe)")
+        return resolve_label(label, self.class_names, self.config.data.label_pattern, f"run {self.path}")
 
     def stylize(self, image: Image.Image) -> Image.Image:
         """A fast-style run's stylisation of a PIL image, one forward pass, same size as the input."""

@@ -6,7 +6,8 @@ def add(sub) -> None:
     p = sub.add_parser("sample", help="draw images from a trained run")
     p.add_argument("run", help="run folder (or its last.pt)")
     p.add_argument("-n", type=int, default=64, help="number of images")
-    p.add_argument("--label", help="class for conditional runs, by name or index (e.g. 3, female)")
+    p.add_argument("--label", help="class for conditional runs, by name or index (e.g. 3, female); several "
+                                   "attributes: their values in order, e.g. female,60+")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("-o", "--output", help="grid PNG (default RUN/sample.png)")
     p.add_argument("--out-dir", help="also write one PNG per image here")
