@@ -9,6 +9,7 @@ from .config import load_config
 from .data.attributes import split_attributes
 from .data.pil_images import image_to_tensor, tensor_to_image
 from .errors import GanforgeError
+from .label_rows import label_columns, label_rows
 from .labels import attribute_names, resolve_label
 from .methods.base import DataInfo
 from .trainer import build_method
@@ -42,13 +43,25 @@ class TrainedRun:
         values = split_attributes(self.class_names)
         return dict(zip(attribute_names(self.class_names, self.config.data.label_pattern), values))
 
+    def require_conditional(self, why: str) -> None:
+        if not self.conditional:
+            raise GanforgeError(f"run {self.path} is not conditional: {why} (train with model.conditional=true, "
+                                "e.g. the faces-cgan recipe)")
+
     def label_index(self, label: int | str) -> int:
         """A class by name ('3', 'female'), by combined name for several attributes ('female,60+', spaces
         allowed, attributes in the run's order) or by index (single attribute)."""
-        if not self.conditional:
-            raise GanforgeError(f"run {self.path} is not conditional: it cannot draw a chosen label "
-                                "(train with model.conditional=true, e.g. the faces-cgan recipe)")
+        self.require_conditional("it cannot draw a chosen label")
         return resolve_label(label, self.class_names, self.config.data.label_pattern, f"run {self.path}")
+
+    def label_rows(self, rows: int = 8, seed: int = 0, attribute: str | None = None,
+                   label: str | None = None) -> tuple[torch.Tensor, list[str]]:
+        """(rows x columns x C x H x W images in [-1, 1], each column's class name): each row one noise vector,
+        each column one class, so only the label changes along a row. With `attribute` ('age') the columns are
+        that attribute's values, the others fixed by `label` (their values in order, e.g. 'female')."""
+        self.require_conditional("label rows change the label, and it has none")
+        names = label_columns(self.class_names, attribute, label, self.config.data.label_pattern)
+        return label_rows(self.method, [self.label_index(n) for n in names], rows, seed), names
 
     def stylize(self, image: Image.Image) -> Image.Image:
         """A fast-style run's stylisation of a PIL image, one forward pass, same size as the input."""

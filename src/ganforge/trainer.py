@@ -24,7 +24,7 @@ from .methods.base import DataInfo, Method
 from .registry import method_entry
 from .run_log import RunLog, new_run_dir, read_metrics, scalars_from
 from .viz import plot_loss_curves, save_grid
-from .viz.run_start import write_run_start
+from .viz.run_pictures import write_run_end, write_run_start
 
 
 def total_steps(cfg: RunConfig, steps_per_epoch: int) -> float:
@@ -180,6 +180,8 @@ class Trainer:
         self.save()
         scores = self.evaluate()
         self.save_samples()  # after the final scores, so the curves include them
+        if self.ctx.is_main:
+            write_run_end(self.method, self.run_dir, self.step, seed=t.seed)
         if scores:
             listed = ", ".join(f"{k} {v:.4g}" for k, v in scores.items())
             self.announce(f"held-out ({self.held_out.source}): {listed}")

@@ -12,13 +12,23 @@ def add(sub) -> None:
     p.add_argument("-o", "--output", help="grid PNG (default RUN/sample.png)")
     p.add_argument("--out-dir", help="also write one PNG per image here")
     p.add_argument("--nrow", type=int, help="images per grid row")
+    p.add_argument("--label-rows", type=int, metavar="ROWS",
+                   help="conditional runs: ROWS rows of one noise vector each, one column per class (only the "
+                        "label changes along a row); default output RUN/label_rows.png")
+    p.add_argument("--attribute", help="with --label-rows on a run with several attributes: the columns walk this "
+                                       "attribute's values (e.g. age), --label fixes the others (e.g. female)")
     p.set_defaults(func=run)
 
 
 def run(args) -> None:
     from .. import load
+    from ..errors import GanforgeError
     from ..viz import save_grid, save_images
     trained = load(args.run)
+    if args.label_rows is not None:
+        return save_label_rows_command(trained, args)
+    if args.attribute is not None:
+        raise GanforgeError("--attribute goes with --label-rows (the columns walk its values)")
     images = trained.sample(args.n, label=args.label, seed=args.seed)
     if args.out_dir:
         paths = save_images(images, args.out_dir)
@@ -27,3 +37,12 @@ def run(args) -> None:
         output = Path(args.output or Path(args.run) / "sample.png")
         save_grid(images, output, nrow=args.nrow or max(1, int(math.sqrt(args.n))))
         print(f"wrote {output}")
+
+
+def save_label_rows_command(trained, args) -> None:
+    from ..viz.latent import save_label_rows
+    rows, names = trained.label_rows(args.label_rows, args.seed, args.attribute, args.label)
+    output = Path(args.output or Path(args.run) / "label_rows.png")
+    save_label_rows(rows, names, output, f"{trained.config.recipe}, step {trained.step}, seed {args.seed}: "
+                                         "each row one noise vector")
+    print(f"wrote {output} ({rows.shape[0]} rows x {rows.shape[1]} classes: {', '.join(names)})")

@@ -99,6 +99,11 @@ class GAN(Method):
     def conditional(self) -> bool:
         return self.model_cfg.conditional
 
+    @property
+    def shows_label_rows(self) -> bool:
+        """label_rows.png at the end of a run: the same noise in each row, every class along it."""
+        return self.conditional
+
     def batches_for_next_step(self) -> int:
         """Critic steps for the next generator step; the WGAN warm-up trains the critic near optimality first."""
         done = self.generator_steps
