@@ -10,6 +10,7 @@ from .data.attributes import split_attributes
 from .data.pil_images import image_to_tensor, tensor_to_image
 from .errors import GanforgeError
 from .label_rows import label_columns, label_rows
+from .latent_arithmetic import Arithmetic, label_swap, latent_arithmetic, numbered_grid
 from .labels import attribute_names, resolve_label
 from .methods.base import DataInfo
 from .trainer import build_method
@@ -62,6 +63,24 @@ class TrainedRun:
         self.require_conditional("label rows change the label, and it has none")
         names = label_columns(self.class_names, attribute, label, self.config.data.label_pattern)
         return label_rows(self.method, [self.label_index(n) for n in names], rows, seed), names
+
+    def label_or_none(self, label: int | str | None) -> int | None:
+        return None if label is None else self.label_index(label)
+
+    def numbered_grid(self, count: int = 64, seed: int = 0, label: int | str | None = None) -> torch.Tensor:
+        """The seeded grid whose cells `arithmetic` picks by index (count x C x H x W in [-1, 1])."""
+        return numbered_grid(self.method, count, seed, self.label_or_none(label))
+
+    def arithmetic(self, a: list[int], b: list[int], c: list[int], seed: int = 0, count: int = 64,
+                   samples: int = 8, sigma: float = 0.25, label: int | str | None = None) -> Arithmetic:
+        """Latent vector arithmetic (Radford et al. 2015): mean(A) - mean(B) + mean(C) over the latents of cells
+        of `numbered_grid(count, seed, label)`, drawn exactly and with `samples` perturbations of `sigma`."""
+        return latent_arithmetic(self.method, a, b, c, seed, count, samples, sigma, self.label_or_none(label))
+
+    def label_swap(self, cells: list[int], source: int | str, target: int | str, seed: int = 0,
+                   count: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
+        """The grid cells drawn with label `source`, then the same latents with label `target`."""
+        return label_swap(self.method, cells, self.label_index(source), self.label_index(target), seed, count)
 
     def stylize(self, image: Image.Image) -> Image.Image:
         """A fast-style run's stylisation of a PIL image, one forward pass, same size as the input."""
