@@ -4,15 +4,12 @@ import csv
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 from PIL import Image
-from torchvision.utils import make_grid
 
 from ganforge import train
 from ganforge.checkpoint import load_checkpoint
 from ganforge.config import load_config
 from ganforge.data import load_dataset
-from ganforge.data.image_data import to_float
 from ganforge.methods.base import DataInfo
 from ganforge.methods.gan import GAN
 from ganforge.methods.gan_losses import generator_loss

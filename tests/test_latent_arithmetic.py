@@ -24,7 +24,8 @@ def tiny_gan(*extra) -> GAN:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("arithmetic-runs")
-    return {"gender": train_faces(out / "gender", "faces-cgan"), "unconditional": train_faces(out / "plain", "faces-dcgan")}
+    return {"gender": train_faces(out / "gender", "faces-cgan"),
+            "unconditional": train_faces(out / "plain", "faces-dcgan")}
 
 
 def test_without_perturbation_the_result_is_g_of_the_latent_sum():

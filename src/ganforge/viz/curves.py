@@ -26,7 +26,8 @@ def read_csv_columns(path: Path) -> dict[str, tuple[list[float], list[float]]]:
 
 
 def plot_loss_curves(metrics_csv: Path | str, out_png: Path | str, title: str = "") -> Path | None:
-    """One panel per logged loss/score, over training steps."""
+    """One panel per logged loss/score, over training steps; D(x) with D(G(z)), and the accuracies on real and
+    fake, share a panel each, with the 0.5 line."""
     if not Path(metrics_csv).is_file():
         return None
     columns = read_csv_columns(Path(metrics_csv))

@@ -16,9 +16,10 @@ def shape_text(output) -> str:
 
 
 def layer_rows(module: nn.Module, inputs: tuple) -> list[tuple[str, str, str, int]]:
-    """(name, type, output shape, own parameters) per layer, the whole network first (name ''), in the order the forward pass runs them; layers that
-    hold parameters but did not run are listed last with shape '-'. Containers without own parameters are
-    skipped, so the counts add up to the network's total."""
+    """(name, type, output shape, parameters): the whole network first (name '', all its parameters), then each
+    layer with its own parameters, in the order the forward pass runs them; layers that hold parameters but did
+    not run come last with shape '-'. Containers without own parameters are skipped, so the layers' counts add
+    up to the network's total."""
     layers = {name: m for name, m in module.named_modules()
               if not name or (not list(m.children()) or any(True for _ in m.parameters(recurse=False)))}
     shapes: dict[str, str] = {}
