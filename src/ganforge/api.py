@@ -6,8 +6,12 @@ from PIL import Image
 
 from .checkpoint import load_checkpoint
 from .config import load_config
+from .data.attributes import split_attributes
 from .data.pil_images import image_to_tensor, tensor_to_image
 from .errors import GanforgeError
+from .label_rows import label_columns, label_rows
+from .latent_arithmetic import Arithmetic, label_swap, latent_arithmetic, numbered_grid
+from .labels import attribute_names, resolve_label
 from .methods.base import DataInfo
 from .trainer import build_method
 
@@ -33,17 +37,50 @@ class TrainedRun:
     def conditional(self) -> bool:
         return bool(getattr(self.config.model, "conditional", False))
 
-    def label_index(self, label: int | str) -> int:
-        """A class by name ('3', 'female') or by index."""
+    @property
+    def attributes(self) -> dict[str, list[str]]:
+        """Each attribute's values in order, e.g. {'gender': [female, male], 'age': [0-12, ...]}; one entry
+        ('label', or the preset's name) for a single-label run."""
+        values = split_attributes(self.class_names)
+        return dict(zip(attribute_names(self.class_names, self.config.data.label_pattern), values))
+
+    def require_conditional(self, why: str) -> None:
         if not self.conditional:
-            raise GanforgeError(f"run {self.path} is not conditional: it cannot draw a chosen label")
-        names = self.class_names
-        if str(label) in names:
-            return names.index(str(label))
-        if isinstance(label, int) or str(label).isdigit():
-            if 0 <= int(label) < len(names):
-                return int(label)
-        raise GanforgeError(f"unknown label '{label}' for run {self.path}; its labels are: {', '.join(names)}")
+            raise GanforgeError(f"run {self.path} is not conditional: {why} (train with model.conditional=true, "
+                                "e.g. the faces-cgan recipe)")
+
+    def label_index(self, label: int | str) -> int:
+        """A class by name ('3', 'female'), by combined name for several attributes ('female,60+', spaces
+        allowed, attributes in the run's order) or by index (single attribute)."""
+        self.require_conditional("it cannot draw a chosen label")
+        return resolve_label(label, self.class_names, self.config.data.label_pattern, f"run {self.path}")
+
+    def label_rows(self, rows: int = 8, seed: int = 0, attribute: str | None = None,
+                   label: str | None = None) -> tuple[torch.Tensor, list[str]]:
+        """(rows x columns x C x H x W images in [-1, 1], each column's class name): each row one noise vector,
+        each column one class, so only the label changes along a row. With `attribute` ('age') the columns are
+        that attribute's values, the others fixed by `label` (their values in order, e.g. 'female')."""
+        self.require_conditional("label rows change the label, and it has none")
+        names = label_columns(self.class_names, attribute, label, self.config.data.label_pattern)
+        return label_rows(self.method, [self.label_index(n) for n in names], rows, seed), names
+
+    def label_or_none(self, label: int | str | None) -> int | None:
+        return None if label is None else self.label_index(label)
+
+    def numbered_grid(self, count: int = 64, seed: int = 0, label: int | str | None = None) -> torch.Tensor:
+        """The seeded grid whose cells `arithmetic` picks by index (count x C x H x W in [-1, 1])."""
+        return numbered_grid(self.method, count, seed, self.label_or_none(label))
+
+    def arithmetic(self, a: list[int], b: list[int], c: list[int], seed: int = 0, count: int = 64,
+                   samples: int = 8, sigma: float = 0.25, label: int | str | None = None) -> Arithmetic:
+        """Latent vector arithmetic (Radford et al. 2015): mean(A) - mean(B) + mean(C) over the latents of cells
+        of `numbered_grid(count, seed, label)`, drawn exactly and with `samples` perturbations of `sigma`."""
+        return latent_arithmetic(self.method, a, b, c, seed, count, samples, sigma, self.label_or_none(label))
+
+    def label_swap(self, cells: list[int], source: int | str, target: int | str, seed: int = 0,
+                   count: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
+        """The grid cells drawn with label `source`, then the same latents with label `target`."""
+        return label_swap(self.method, cells, self.label_index(source), self.label_index(target), seed, count)
 
     def stylize(self, image: Image.Image) -> Image.Image:
         """A fast-style run's stylisation of a PIL image, one forward pass, same size as the input."""

@@ -48,6 +48,7 @@ class TrainConfig:
     sample_every: int = 500
     checkpoint_every: int = 1000
     checkpoint_minutes: float = 5.0  # also save every this many minutes, so a killed run loses little; 0: off
+    keep_every: int = 0  # also keep checkpoints/step_NNNNNNN.pt every N steps (last.pt is always kept); 0 = off
     sample_count: int = 64
     device: str = "auto"  # auto | cpu | cuda | cuda:N
     threads: int = 0  # torch threads; 0 keeps torch's default
@@ -62,7 +63,8 @@ class TrainConfig:
 
 declare_ranges(TrainConfig, batch_size=POSITIVE, steps=NON_NEGATIVE, epochs=NON_NEGATIVE, minutes=NON_NEGATIVE,
                seed=NON_NEGATIVE, log_every=POSITIVE, sample_every=POSITIVE, checkpoint_every=POSITIVE,
-               checkpoint_minutes=NON_NEGATIVE, sample_count=POSITIVE, threads=NON_NEGATIVE)
+               checkpoint_minutes=NON_NEGATIVE, keep_every=NON_NEGATIVE, sample_count=POSITIVE,
+               threads=NON_NEGATIVE)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from .resume_checks import check_resume_config
 from .run_log import RunLog, new_run_dir, read_metrics, scalars_from
 from .stop_signal import StopRequest, stop_on_signals
 from .viz import plot_loss_curves, save_grid
+from .viz.run_pictures import write_run_end, write_run_start
 
 
 def total_steps(cfg: RunConfig, steps_per_epoch: int) -> float:
@@ -85,6 +86,8 @@ class Trainer:
             remove_stale_temporaries(self.run_dir)  # torn leftovers of a run killed while saving
             (self.run_dir / "config.yaml").write_text(config_to_yaml(cfg))
             self.log = RunLog(self.run_dir, self.step if checkpoint else None, cfg.train.tensorboard)
+            write_run_start(self.method, data, self.run_dir, self.log, self.announce, cfg.train.sample_count,
+                            cfg.train.seed)
         self.metric_history = [r for r in read_metrics(self.run_dir / "metrics.jsonl") if r.get("source") == "train"]
         self.eval_names = self.sample_metrics() if cfg.eval.every > 0 else []
         self.announce(f"{cfg.recipe}: {data.source}, {len(data):,} images {tuple(data.shape)}, "
@@ -104,6 +107,7 @@ class Trainer:
         # Every rank has its own RNG and data position: gather them so resume is exact for each rank.
         rngs, streams = gather_objects(rng_state(), self.ctx), gather_objects(self.stream.state_dict(), self.ctx)
         if self.ctx.is_main:
+            (self.run_dir / name).parent.mkdir(exist_ok=True)
             save_checkpoint(self.run_dir / name, config=config_to_dict(self.cfg), data_info=asdict(self.info),
                             method=self.method.state_dict(), step=self.step, elapsed_s=self.elapsed_s(),
                             stream=streams, rng=rngs, versions={"ganforge": __version__, "torch": str(torch.__version__)})
@@ -150,6 +154,8 @@ class Trainer:
                     self.save_samples()
                 if self.step % t.checkpoint_every == 0 or self.checkpoint_due():
                     self.save()
+                if t.keep_every > 0 and self.step % t.keep_every == 0:
+                    self.save(f"checkpoints/step_{self.step:07d}.pt")
                 if self.step % self.steps_per_epoch == 0:
                     self.evaluate()
                 if self.cfg.eval.every > 0 and self.step % self.cfg.eval.every == 0:
@@ -170,6 +176,8 @@ class Trainer:
         self.save()
         scores = self.evaluate(final=True)
         self.save_samples()  # after the final scores, so the curves include them
+        if self.ctx.is_main:
+            write_run_end(self.method, self.run_dir, self.step, seed=t.seed)
         if scores:
             listed = ", ".join(f"{k} {v:.4g}" for k, v in scores.items())
             self.announce(f"held-out ({self.held_out.source}): {listed}")

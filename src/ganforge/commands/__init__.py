@@ -4,7 +4,7 @@ Adding a command: write commands/NAME.py and append "NAME" to MODULES.
 """
 import importlib
 
-MODULES = ["train", "sample", "recipes", "faces", "data", "plot", "interpolate", "rank", "eval", "stylize", "translate", "app", "export"]
+MODULES = ["train", "sample", "recipes", "faces", "data", "plot", "interpolate", "rank", "arithmetic", "eval", "stylize", "translate", "app", "export"]
 
 
 def add_all(subparsers) -> None:

@@ -15,6 +15,7 @@ from ..registry import register
 from .base import Method, adam, latent_noise, seeded
 from .ema import EMA
 from .gan_losses import LOSSES, discriminator_loss, generator_loss, gradient_penalty
+from .gan_monitor import discriminator_stats
 
 
 @dataclass
@@ -27,7 +28,7 @@ class GanConfig:
     init: str = "dcgan"  # dcgan: N(0, 0.02) | default: PyTorch's
     conditional: bool = False  # class-conditional G and D (needs labelled data)
     embed_dim: int = 32
-    loss: str = "bce"  # bce (non-saturating) | wgan | lsgan | hinge
+    loss: str = "bce"  # bce (non-saturating) | saturating (original minimax G loss) | wgan | lsgan | hinge
     d_norm: str = "batch"  # batch | instance | layer | none
     n_critic: int = 1  # discriminator steps per generator step
     critic_warmup: bool = False  # Arjovsky et al.: 100 critic steps for the first 25 generator steps and every 500th
@@ -77,6 +78,7 @@ def build_optimizer(cfg: GanConfig, params, lr: float, device: torch.device) -> 
 
 @register("gan", GanConfig)
 class GAN(Method):
+    shows_real_images = True  # real.png at the start of a run, next to the generated grids
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         m, info = self.model_cfg, self.info
@@ -102,6 +104,11 @@ class GAN(Method):
     @property
     def conditional(self) -> bool:
         return self.model_cfg.conditional
+
+    @property
+    def shows_label_rows(self) -> bool:
+        """label_rows.png at the end of a run: the same noise in each row, every class along it."""
+        return self.conditional
 
     def batches_for_next_step(self) -> int:
         """Critic steps for the next generator step; the WGAN warm-up trains the critic near optimality first."""
@@ -151,7 +158,7 @@ class GAN(Method):
             self.ema.update(self.generator)
         self.generator_steps += 1
         logs = {"loss_d": loss_d.detach(), "loss_g": loss_g.detach(),
-                "score_real": real_scores.detach().mean(), "score_fake": fake_scores.detach().mean()}
+                **discriminator_stats(m.loss, real_scores.detach(), fake_scores.detach())}
         if m.gradient_penalty > 0:
             logs["gradient_penalty"] = penalty.detach()
         return logs
@@ -196,6 +203,13 @@ class GAN(Method):
             scores = self.discriminator(images.to(self.device), labels).float().cpu()
         self.discriminator.train()
         return scores
+
+    def summary_inputs(self) -> list[tuple[str, nn.Module, tuple]]:
+        """(title, network, a 1-image dummy input) for the model summary printed at the start of a run."""
+        y = torch.zeros(1, dtype=torch.long, device=self.device) if self.conditional else None
+        noise = self.noise(1, seeded(0))
+        image = torch.zeros(1, *self.info.image_shape, device=self.device)
+        return [("generator", self.generator, (noise, y)), ("discriminator", self.discriminator, (image, y))]
 
     def state_dict(self):
         state = {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),

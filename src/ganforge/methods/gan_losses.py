@@ -2,11 +2,13 @@
 import torch
 import torch.nn.functional as F
 
-LOSSES = ("bce", "wgan", "lsgan", "hinge")
+LOSSES = ("bce", "saturating", "wgan", "lsgan", "hinge")
+# Losses whose scores are logits of D's probability that an image is real: D(x) = sigmoid(score).
+LOGIT_LOSSES = ("bce", "saturating")
 
 
 def discriminator_loss(kind: str, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    if kind == "bce":  # -log D(x) - log(1 - D(G(z))), with D = sigmoid(score)
+    if kind in LOGIT_LOSSES:  # -log D(x) - log(1 - D(G(z))), with D = sigmoid(score)
         return F.softplus(-real).mean() + F.softplus(fake).mean()
     if kind == "wgan":  # the critic maximises E[f(x)] - E[f(G(z))]
         return fake.mean() - real.mean()
@@ -18,8 +20,17 @@ def discriminator_loss(kind: str, real: torch.Tensor, fake: torch.Tensor) -> tor
 
 
 def generator_loss(kind: str, fake: torch.Tensor) -> torch.Tensor:
+    """G's loss from D's scores of its fakes.
+
+    `saturating` is the original minimax objective of Goodfellow et al. 2014, "Generative Adversarial Nets":
+    G minimises log(1 - D(G(z))) = -softplus(score). Its gradient -sigmoid(score) vanishes where D confidently
+    rejects the fakes (early in training), which is why the paper, and `bce` here, has G maximise log D(G(z))
+    instead (the non-saturating loss, gradient -(1 - sigmoid(score))): the same fixed point, strong early gradients.
+    """
     if kind == "bce":  # non-saturating: -log D(G(z)) instead of log(1 - D(G(z)))
         return F.softplus(-fake).mean()
+    if kind == "saturating":  # log(1 - D(G(z))), minimised
+        return -F.softplus(fake).mean()
     if kind in ("wgan", "hinge"):
         return -fake.mean()
     if kind == "lsgan":

@@ -96,3 +96,29 @@ def save_ranked(images: torch.Tensor, scores: torch.Tensor, top: int, bottom: in
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
+
+
+def save_label_rows(rows: torch.Tensor, column_names: list[str], path: Path | str, title: str = "") -> Path:
+    """A rows x columns image grid with each column's class name above it (label_rows.py)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count, cols, _, height, width = rows.shape
+    grid = make_grid(rows.flatten(0, 1).float().clamp(-1, 1), nrow=cols, padding=2, normalize=True,
+                     value_range=(-1, 1), pad_value=1.0)
+    image = grid.permute(1, 2, 0).numpy()
+    scale = 1.0 / 48  # inches per pixel of the grid: 64x64 faces come out at about their native size
+    fig, ax = plt.subplots(figsize=(max(3.0, image.shape[1] * scale * 1.3), image.shape[0] * scale * 1.3 + 0.9))
+    ax.imshow(image[:, :, 0] if rows.shape[2] == 1 else image, cmap="gray", vmin=0, vmax=1)
+    ax.set_xticks([2 + (width + 2) * c + width / 2 for c in range(cols)], column_names,
+                  rotation=45 if max(len(n) for n in column_names) > 6 else 0, fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks([])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if title:
+        ax.set_xlabel(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
