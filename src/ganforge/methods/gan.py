@@ -79,6 +79,7 @@ def build_optimizer(cfg: GanConfig, params, lr: float, device: torch.device) -> 
 @register("gan", GanConfig)
 class GAN(Method):
     shows_real_images = True  # real.png at the start of a run, next to the generated grids
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         m, info = self.model_cfg, self.info
