@@ -52,9 +52,9 @@ def has_labels(data_cfg: DataConfig) -> bool:
 
 
 def real_splits(split: str, data_cfg: DataConfig) -> list[str]:
-    """eval.split -> the real splits to compare with. auto: a folder with a held-out split against both its
-    training images (the usual convention for face GANs) and the held-out ones; a folder without one against
-    its training images; other data against its test split. both: train and test."""
+    """eval.split -> the real splits to compare with, the main one first. auto: a folder with a held-out split
+    against both its training images (the usual convention for face GANs) and the held-out ones; a folder
+    without one against its training images; other data against its test split. both: train and test."""
     if split not in SPLITS:
         raise GanforgeError(f"eval.split={split}: use auto, train, test or both")
     folder = data_cfg.name == "folder"
@@ -83,6 +83,7 @@ class EvalContext:
         self.split = self.splits[0]
         self._real: dict[str, ImageData] = {}
         self._real_inception: dict[str, torch.Tensor] = {}
+        self._labelled: dict[str, ImageData] = {}
 
     @property
     def conditional(self) -> bool:
@@ -177,7 +178,9 @@ class EvalContext:
             return load_or_train_labels(train, test, self.announce)
 
     def labelled(self, split: str) -> ImageData:
-        return load_dataset(replace(labelled_config(self.data_cfg), split=split), lambda *a: None)
+        if split not in self._labelled:
+            self._labelled[split] = load_dataset(replace(labelled_config(self.data_cfg), split=split), lambda *a: None)
+        return self._labelled[split]
 
     @cached_property
     def class_names(self) -> list[str]:

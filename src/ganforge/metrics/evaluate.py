@@ -42,9 +42,9 @@ def resolve_metrics(spec: str, conditional: bool, data_cfg: DataConfig, during_t
 
 def evaluate_method(method, data_cfg: DataConfig, settings: EvalConfig, step: int, source: str,
                     names: list[str] | None = None, announce=print) -> list[dict]:
-    """Evaluate `names` (default: settings.metrics resolved) and return one record per metric, and per real
-    split for the metrics that compare with real images when eval.split names two (then called e.g. fid/train
-    and fid/test); several attributes add conditional_accuracy/<attribute> records.
+    """Evaluate `names` (default: settings.metrics resolved) and return one record per metric; when eval.split
+    names two real splits, the metrics that compare with real images add one against the second (fid against
+    train, then fid/test against the held-out images); several attributes add conditional_accuracy/<attribute>.
 
     Leaves the global RNG as it found it (resume stays exact): sampling and KID use their own seeded RNGs.
     """
@@ -61,7 +61,7 @@ def evaluate_method(method, data_cfg: DataConfig, settings: EvalConfig, step: in
             start = time.perf_counter()
             result = entry.fn(ctx)
             parts = result.pop("parts", {})
-            label = f"{name}/{split}" if per_split and len(ctx.splits) > 1 else name
+            label = name if split == ctx.splits[0] or not per_split else f"{name}/{split}"
             common = {"step": step, **ctx.provenance(entry.needs), "quick": len(ctx.generated) < PUBLISHED_N,
                       "source": source, "seconds": round(time.perf_counter() - start, 2),
                       "ganforge": __version__, "torch": str(torch.__version__), "time": stamp}
