@@ -82,3 +82,18 @@ def test_faces_cgan_samples_by_class_name(tmp_path):
     for label in ("female", "male"):
         assert main(["sample", str(run), "-n", "4", "--label", label, "-o", str(tmp_path / f"{label}.png")]) == 0
     assert main(["sample", str(run), "--label", "cat"]) == 2  # unknown class: one error line
+
+
+def test_age_groups_and_two_attributes_at_once():
+    age = label_pattern("utkface-age")
+    assert [parse_label(f"{a}_1_3_20170104222023516.jpg", age) for a in (1, 12, 13, 19, 20, 39, 40, 59, 60, 116)] \
+        == ["0-12", "0-12", "13-19", "13-19", "20-39", "20-39", "40-59", "40-59", "60+", "60+"]
+    files = [Path("70_1_0_20170104222023516.jpg"), Path("5_0_2_20170104222023516.jpg"), Path("x.jpg")]
+    labels, names = filename_labels(files, "utkface-gender,utkface-age")
+    assert labels == ["female,60+", "male,0-12", None]
+    assert len(names) == 10 and names[0] == "female,0-12" and names[-1] == "male,60+"
+
+
+def test_a_regex_with_commas_is_still_one_regex():
+    labels, names = filename_labels([Path("ab.jpg"), Path("abb.jpg")], r"(?P<label>ab{1,2})\.")
+    assert labels == ["ab", "abb"] and names == ["ab", "abb"]

@@ -29,9 +29,9 @@ def load_dataset(cfg: DataConfig, announce=print) -> ImageData:
             raise GanforgeError("data.name=folder needs a folder: add data.root=PATH (or --data-root PATH)")
         key = cache_key(kind="folder", root=str(Path(root).expanduser().resolve()), files=folder_fingerprint(root),
                         size=cfg.image_size, channels=cfg.channels, labels=cfg.labels, pattern=cfg.label_pattern,
-                        checks=CHECKS_VERSION)
+                        checks=CHECKS_VERSION, **({"split": cfg.split, "holdout": cfg.holdout} if cfg.holdout else {}))
         return cached(key, lambda: load_folder(root, cfg.image_size, cfg.channels, cfg.labels, cfg.label_pattern,
-                                               announce), cfg.cache)
+                                               announce, cfg.split, cfg.holdout), cfg.cache)
     if cfg.name in ("paired", "unpaired"):
         from .pairs import dataset_root, domain_b_root, load_paired, load_unpaired, stored_size
         root, root_b = dataset_root(cfg), domain_b_root(cfg)

@@ -1,4 +1,5 @@
 """Any folder of images (recursive), optionally with class sub-folders as labels, decoded to uint8 once."""
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -84,11 +85,23 @@ def decode_image(path: Path, size: int, channels: int) -> np.ndarray:
 
 
 def load_folder(root: str, image_size: int, channels: int, labels: str = "auto", label_pattern: str = "",
-                warn=print) -> ImageData:
-    """Decode every usable image; files `ganforge data check` would flag are skipped with one warning line each."""
+                warn=print, split: str = "train", holdout: float = 0.0) -> ImageData:
+    """Decode every usable image; files `ganforge data check` would flag are skipped with one warning line each.
+
+    With holdout > 0 the folder is split by file name (see `held_out`): split=test keeps the held-out files,
+    any other split the rest.
+    """
     root_path = Path(root).expanduser()
     files = list_images(root_path)
+    # Labels from every file, so both sides of a split share the same class list.
     label_list, class_names = folder_labels(root_path, files, labels, label_pattern)
+    if holdout > 0:
+        chosen = [k for k, f in enumerate(files) if held_out(f.name, holdout) == (split == "test")]
+        files = [files[k] for k in chosen]
+        label_list = [label_list[k] for k in chosen] if label_list is not None else None
+        if not files:
+            raise GanforgeError(f"data.holdout={holdout} leaves no {split} images under {root_path}; "
+                                "use a holdout between 0.05 and 0.5 for a folder this small")
     hint = f"expected {parse_pattern(label_pattern).describe()}" if labels == "filename" else ""
     # Half the training size: a smaller image would be upscaled more than 2x.
     report = check_files(files, min_size=image_size // 2, max_aspect=MAX_ASPECT, channels=channels,
@@ -109,7 +122,15 @@ def load_folder(root: str, image_size: int, channels: int, labels: str = "auto",
              f"`ganforge data check {root_path}` lists them with the fix")
     images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
     label_tensor = torch.tensor([label_list[k] for k in keep], dtype=torch.long) if label_list is not None else None
-    return ImageData(images, label_tensor, class_names, f"image folder {root_path} ({len(keep)} of {len(files)} files)")
+    part = f", {'held-out' if split == 'test' else 'training'} split of data.holdout={holdout}" if holdout > 0 else ""
+    return ImageData(images, label_tensor, class_names,
+                     f"image folder {root_path} ({len(keep)} of {len(files)} files{part})")
+
+
+def held_out(name: str, fraction: float) -> bool:
+    """A file's side of the split, from a hash of its name alone: adding or removing other files never moves it."""
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") < fraction * 2 ** 64
 
 
 def decode_or_warn(path: Path, size: int, channels: int, warn) -> np.ndarray | None:

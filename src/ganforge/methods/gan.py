@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn as nn
 
+from ..data.attributes import attribute_sizes
 from ..errors import GanforgeError
 from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, dcgan_init
 from ..registry import register
@@ -38,8 +39,11 @@ class GanConfig:
     ema_decay: float = 0.0  # generator EMA for sampling; 0 = off
 
 
-def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int], num_classes: int) -> tuple[nn.Module, nn.Module]:
-    classes = num_classes if cfg.conditional else 0
+def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
+                   class_names: list[str]) -> tuple[nn.Module, nn.Module]:
+    sizes = attribute_sizes(class_names)
+    # One attribute: a plain class count (the checkpoints of single-label runs keep their layout).
+    classes = (sizes[0] if len(sizes) == 1 else sizes) if cfg.conditional else 0
     if cfg.architecture == "mlp":
         generator = MLPGenerator(cfg.latent_dim, image_shape, cfg.mlp_hidden, classes, cfg.embed_dim)
         discriminator = MLPDiscriminator(image_shape, cfg.mlp_hidden[::-1], cfg.dropout, classes, cfg.embed_dim)
@@ -78,7 +82,7 @@ class GAN(Method):
         self.batches_per_step = m.n_critic
         self.generator_steps = 0
         conv = m.architecture == "dcgan"
-        generator, discriminator = build_networks(m, info.image_shape, info.num_classes)
+        generator, discriminator = build_networks(m, info.image_shape, info.class_names)
         self.generator = self.place(generator, conv)
         self.discriminator = self.place(discriminator, conv)
         self.train_generator = self.wrap(self.generator)
@@ -175,7 +179,10 @@ class GAN(Method):
             return self.sample(count, seed=seed), max(1, int(count ** 0.5))
         per_class = max(1, count // self.info.num_classes)
         labels = torch.arange(self.info.num_classes).repeat_interleave(per_class)
-        return self.sample(len(labels), labels=labels, seed=seed), per_class
+        # A row per class reads well up to ~16 images; with few classes (female/male: 32 each) a row of 8,
+        # each class filling whole rows, keeps the grid square.
+        nrow = per_class if per_class <= 16 or per_class % 8 else 8
+        return self.sample(len(labels), labels=labels, seed=seed), nrow
 
     def discriminator_scores(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         self.discriminator.eval()

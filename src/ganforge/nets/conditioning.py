@@ -1,4 +1,6 @@
 """Class-label conditioning shared by every generator and discriminator: a learned label embedding."""
+import math
+
 import torch
 import torch.nn as nn
 
@@ -6,19 +8,33 @@ from .layout import flatten_features
 
 
 class LabelEmbedding(nn.Module):
-    """Maps labels to vectors to be joined to noise (G) or features (D); size 0 when unconditional."""
+    """Maps labels to vectors to be joined to noise (G) or features (D); size 0 when unconditional.
 
-    def __init__(self, num_classes: int, dim: int):
+    `classes` is a number of classes, or the sizes of several attributes (gender x age group): then a label is
+    the index of a combination (data/attributes.py) and each attribute gets its own embedding, so the nets
+    learn "female" once rather than once per age group.
+    """
+
+    def __init__(self, classes: int | list[int], dim: int):
         super().__init__()
-        self.embed = nn.Embedding(num_classes, dim) if num_classes > 0 else None
-        self.dim = dim if num_classes > 0 else 0
+        sizes = [classes] if isinstance(classes, int) else list(classes)
+        sizes = [] if sizes in ([], [0]) else sizes
+        self.embed = nn.Embedding(sizes[0], dim) if len(sizes) == 1 else None
+        self.attributes = nn.ModuleList(nn.Embedding(n, dim) for n in sizes) if len(sizes) > 1 else None
+        self.strides = [math.prod(sizes[k + 1:]) for k in range(len(sizes))]
+        self.sizes = sizes
+        self.dim = dim * len(sizes)
 
     def join(self, x: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
-        if self.embed is None:
+        if self.dim == 0:
             return x
         if labels is None:
             raise ValueError("this network is conditional: pass class labels")
-        return torch.cat([x, self.embed(labels).to(x.dtype)], dim=1)
+        if self.embed is not None:
+            return torch.cat([x, self.embed(labels).to(x.dtype)], dim=1)
+        parts = [embed((labels // stride) % size).to(x.dtype)
+                 for embed, stride, size in zip(self.attributes, self.strides, self.sizes)]
+        return torch.cat([x, *parts], dim=1)
 
 
 class ScoreHead(nn.Module):
@@ -28,10 +44,10 @@ class ScoreHead(nn.Module):
     f(x) + g(y), which cannot tell whether an image matches its label.
     """
 
-    def __init__(self, features: int, num_classes: int = 0, embed_dim: int = 32, hidden: int = 256):
+    def __init__(self, features: int, num_classes: int | list[int] = 0, embed_dim: int = 32, hidden: int = 256):
         super().__init__()
         self.labels = LabelEmbedding(num_classes, embed_dim)
-        if num_classes > 0:
+        if self.labels.dim > 0:
             self.score = nn.Sequential(nn.Linear(features + self.labels.dim, hidden), nn.LeakyReLU(0.2, True),
                                        nn.Linear(hidden, 1))
         else:

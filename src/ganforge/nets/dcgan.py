@@ -19,7 +19,7 @@ def dcgan_layout(image_size: int) -> tuple[int, int]:
 
 class DCGANGenerator(nn.Module):
     def __init__(self, latent_dim: int, image_shape: tuple[int, int, int], features: int = 64,
-                 num_classes: int = 0, embed_dim: int = 32):
+                 num_classes: int | list[int] = 0, embed_dim: int = 32):
         super().__init__()
         channels, size, _ = image_shape
         self.start, ups = dcgan_layout(size)
@@ -44,7 +44,7 @@ class DCGANDiscriminator(nn.Module):
     """Conv trunk -> features; the label embedding joins the features in the score head."""
 
     def __init__(self, image_shape: tuple[int, int, int], features: int = 64, norm: str = "batch",
-                 num_classes: int = 0, embed_dim: int = 32):
+                 num_classes: int | list[int] = 0, embed_dim: int = 32):
         super().__init__()
         channels, size, _ = image_shape
         start, downs = dcgan_layout(size)

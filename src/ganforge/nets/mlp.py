@@ -9,7 +9,7 @@ from .conditioning import LabelEmbedding
 
 class MLPGenerator(nn.Module):
     def __init__(self, latent_dim: int, image_shape: tuple[int, int, int], hidden: list[int],
-                 num_classes: int = 0, embed_dim: int = 32):
+                 num_classes: int | list[int] = 0, embed_dim: int = 32):
         super().__init__()
         self.image_shape = tuple(image_shape)
         self.labels = LabelEmbedding(num_classes, embed_dim)
@@ -28,7 +28,7 @@ class MLPDiscriminator(nn.Module):
     """Conditional as in Mirza & Osindero 2014: the label embedding joins the flattened image at the input."""
 
     def __init__(self, image_shape: tuple[int, int, int], hidden: list[int], dropout: float = 0.3,
-                 num_classes: int = 0, embed_dim: int = 32):
+                 num_classes: int | list[int] = 0, embed_dim: int = 32):
         super().__init__()
         self.labels = LabelEmbedding(num_classes, embed_dim)
         layers, width = [], math.prod(image_shape) + self.labels.dim
