@@ -160,8 +160,7 @@ def test_auto_picks_the_class_metrics_for_a_labelled_folder(labelled_folder):
 
 def test_real_splits_follow_the_held_out_split():
     folder = DataConfig(name="folder", root="x", image_size=16, channels=3)
-    held_out = replace(folder)
-    held_out.holdout = 0.1  # DataConfig.holdout (fraction of the files kept out of training)
+    held_out = replace(folder, holdout=0.1)
     assert real_splits("auto", held_out) == ["train", "test"]
     assert real_splits("auto", folder) == ["train"]
     assert real_splits("auto", DataConfig()) == ["test"]  # MNIST: its test set, as before
@@ -173,11 +172,11 @@ def test_real_splits_follow_the_held_out_split():
 
 
 def test_fid_and_kid_against_both_splits_say_kid_is_primary(labelled_folder, tiny_inception):
-    data_cfg = folder_config(labelled_folder)
-    data_cfg.holdout = 0.25
+    data_cfg = folder_config(labelled_folder, holdout=0.25)
     data = load_dataset(replace(data_cfg, split="train"), lambda *a: None)
-    records = evaluate(Copier(data), data_cfg, ["fid", "kid", "conditional_accuracy"], n=40)
-    assert list(records) == ["fid", "fid/test", "kid", "kid/test", "conditional_accuracy",
+    records = evaluate(Copier(data), data_cfg, ["fid", "kid", "intra_fid", "conditional_accuracy"], n=40)
+    # intra_fid only against the training images: a held-out quarter split four ways is too few per class.
+    assert list(records) == ["fid", "fid/test", "kid", "kid/test", "intra_fid", "conditional_accuracy",
                              "conditional_accuracy/attribute1", "conditional_accuracy/attribute2"]
     assert records["fid"]["split"] == "train" and records["kid/test"]["split"] == "test"
     # The classifier metrics compare with the held-out images, which the classifier did not learn.
@@ -196,3 +195,25 @@ def test_training_evaluates_the_class_metrics_of_a_labelled_folder(labelled_fold
     assert [r["metric"] for r in rows] == ["fid", "intra_fid", "conditional_accuracy", "conditional_accuracy/attribute1",
                                            "conditional_accuracy/attribute2", "class_score", "coverage"]
     assert rows[2]["classifier_test_accuracy"] == 1.0 and rows[0]["split"] == "train"
+
+
+def test_the_faces_reference_table_reads_both_splits_and_each_attribute(labelled_folder, tmp_path, tiny_inception):
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from faces_table import write_faces_markdown
+    data_cfg = folder_config(labelled_folder, holdout=0.25)
+    data = load_dataset(replace(data_cfg, split="train"), lambda *a: None)
+    records = evaluate(Copier(data), data_cfg, ["kid", "fid", "intra_fid", "class_score", "coverage",
+                                                "conditional_accuracy"], n=40)
+    row = {"recipe": "faces-cgan", "train_minutes": 15.0, "threads": 1, "steps": 1234, "eval_seconds": 60,
+           "grid": str(tmp_path / "faces-cgan.png"), "faces": True, **records}
+    args = SimpleNamespace(fid_n=0, n=40, threads=1, minutes=15.0, seed=0, eval_threads=2,
+                           results=str(tmp_path / "FACES.md"))
+    text = write_faces_markdown([row], args, "python benchmarks/reference_results.py --recipes faces-cgan")
+    table_row = next(line for line in text.splitlines() if line.startswith("| faces-cgan"))
+    cells = [c.strip() for c in table_row.split("|")[1:-1]]
+    assert cells[3] == f"{records['kid']['value']:.4f} ± {records['kid']['std']:.4f}"
+    assert cells[6] == f"{records['fid/test']['value']:.2f}" and cells[8] == "1.000"
+    assert cells[9] == "attribute1 1.000, attribute2 1.000" and cells[11] == "![faces-cgan](faces-cgan.png)"
+    assert "KID is the primary number" in text and "--recipes faces-cgan" in text
+    assert "- faces-cgan: blue,bottom" in text  # the per-class line: intra-FID / accuracy of each class

@@ -25,7 +25,7 @@ def is_mnist(data_cfg: DataConfig) -> bool:
 
 def has_holdout(data_cfg: DataConfig) -> bool:
     """An image folder with a held-out split (data.holdout > 0): data.split=test holds the files kept out."""
-    return data_cfg.name == "folder" and float(getattr(data_cfg, "holdout", 0) or 0) > 0
+    return data_cfg.name == "folder" and data_cfg.holdout > 0
 
 
 def labelled_config(data_cfg: DataConfig) -> DataConfig:

@@ -55,13 +55,13 @@ def evaluate_method(method, data_cfg: DataConfig, settings: EvalConfig, step: in
     records = []
     for name in names:
         entry = METRICS[name]
-        per_split = entry.needs == "inception"
-        for split in ctx.splits if per_split else [ctx.classifier_split]:
+        main = ctx.classifier_split if entry.needs == "classifier" else ctx.splits[0]
+        for split in ctx.splits if entry.every_split else [main]:
             ctx.split = split
             start = time.perf_counter()
             result = entry.fn(ctx)
             parts = result.pop("parts", {})
-            label = name if split == ctx.splits[0] or not per_split else f"{name}/{split}"
+            label = name if split == main else f"{name}/{split}"
             common = {"step": step, **ctx.provenance(entry.needs), "quick": len(ctx.generated) < PUBLISHED_N,
                       "source": source, "seconds": round(time.perf_counter() - start, 2),
                       "ganforge": __version__, "torch": str(torch.__version__), "time": stamp}

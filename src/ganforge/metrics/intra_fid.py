@@ -3,7 +3,8 @@ from .frechet import frechet_distance
 from .registry import metric
 
 
-@metric("intra_fid", better="lower", needs="inception", labels_only=True, conditional_only=True,
+# Against the main real split only: a held-out tenth split over classes leaves too few images per class.
+@metric("intra_fid", better="lower", needs="inception", labels_only=True, conditional_only=True, every_split=False,
         summary="conditional runs: the mean over classes of the Inception FID of the samples asked for a class "
                 "against the real images of that class (per_class alongside); shows collapse within a class")
 def intra_fid(ctx) -> dict:

@@ -15,14 +15,18 @@ class MetricEntry:
     labels_only: bool  # needs labelled data: MNIST's digits or a labelled image folder
     conditional_only: bool
     summary: str
+    every_split: bool  # measured against each real split eval.split names (else only the main one)
 
 
 METRICS: dict[str, MetricEntry] = {}
 
 
-def metric(name: str, better: str, needs: str, summary: str, labels_only: bool = False, conditional_only: bool = False):
+def metric(name: str, better: str, needs: str, summary: str, labels_only: bool = False, conditional_only: bool = False,
+           every_split: bool | None = None):
+    """every_split defaults to the Inception metrics (FID, KID: against train and held-out images)."""
     def add(fn: Callable) -> Callable:
-        METRICS[name] = MetricEntry(name, fn, better, needs, labels_only, conditional_only, summary)
+        per_split = needs == "inception" if every_split is None else every_split
+        METRICS[name] = MetricEntry(name, fn, better, needs, labels_only, conditional_only, summary, per_split)
         return fn
     return add
 
