@@ -5,6 +5,10 @@ The issue's full setting (about 2 x 6 x 15 CPU-minutes plus six 10k-sample FIDs)
         python benchmarks/reference_results.py --minutes 15 -n 10000
 Training runs on one thread, so its wall-clock minutes are CPU-minutes; evaluation time is not counted.
 `--reuse` evaluates the newest finished run of each recipe under --out instead of training again.
+
+Face recipes (any run on an image folder) get the folder metrics and their own table (`faces_table.py`):
+    python benchmarks/reference_results.py --recipes faces-dcgan,faces-cgan --reuse --out RUNS \
+        --results benchmarks/FACES.md
 """
 import argparse
 import json
@@ -24,8 +28,10 @@ import ganforge  # noqa: E402
 from ganforge.checkpoint import load_checkpoint  # noqa: E402
 from ganforge.config import EvalConfig  # noqa: E402
 from ganforge.metrics import evaluate_method  # noqa: E402
+from ganforge.metrics.context import is_mnist  # noqa: E402
 from ganforge.run_log import append_metrics  # noqa: E402
 from ganforge.viz import save_grid  # noqa: E402
+from faces_table import write_faces_markdown  # noqa: E402  (beside this file)
 
 RECIPES = ["mnist-mlp-gan", "mnist-dcgan", "mnist-cgan", "mnist-wgan", "mnist-wgan-gp", "mnist-vae"]
 
@@ -44,14 +50,25 @@ def train_recipe(recipe: str, args) -> Path:
     return ganforge.train(recipe, overrides, minutes=args.minutes, announce=lambda *a: None)
 
 
+def recipe_metrics(trained) -> tuple[list[str], list[str], str]:
+    """(Inception metrics, classifier metrics, real split): MNIST against its test set; a folder (faces)
+    against its training images and, with a held-out split, those too (split auto), KID first."""
+    conditional = trained.conditional
+    if is_mnist(trained.config.data):
+        return ["fid"], ["classifier_fid", "class_score", "coverage"] + (["conditional_accuracy"] if conditional
+                                                                          else []), "test"
+    classes = ["class_score", "coverage"] + (["conditional_accuracy"] if conditional else [])
+    return ["kid", "fid"] + (["intra_fid"] if conditional else []), classes, "auto"
+
+
 def evaluate_recipe(recipe: str, run_dir: Path, args) -> dict:
     trained = ganforge.load(run_dir)
-    names = ["classifier_fid", "class_score", "coverage"] + (["conditional_accuracy"] if trained.conditional else [])
-    settings = EvalConfig(n=args.n, real_n=10000, split="test", seed=args.seed, weights=args.weights)
+    inception_names, names, split = recipe_metrics(trained)
+    settings = EvalConfig(n=args.n, real_n=10000, split=split, seed=args.seed, weights=args.weights)
     start = time.perf_counter()
-    # The digit metrics are cheap: always on n images; the Inception FID on fid_n (it costs ~0.1-0.2 s an image).
+    # The classifier metrics are cheap: always on n images; the Inception ones on fid_n (~0.1-0.2 s an image).
     records = evaluate_method(trained.method, trained.config.data, replace(settings, n=args.fid_n or args.n),
-                              trained.step, "reference_results", ["fid"], announce=print)
+                              trained.step, "reference_results", inception_names, announce=print)
     records += evaluate_method(trained.method, trained.config.data, settings, trained.step, "reference_results",
                                names, announce=print)
     append_metrics(run_dir / "metrics.jsonl", records)
@@ -62,7 +79,7 @@ def evaluate_recipe(recipe: str, run_dir: Path, args) -> dict:
     return {"recipe": recipe, "run": str(run_dir), "steps": trained.step,
             "train_minutes": round(checkpoint["elapsed_s"] / 60, 2), "threads": args.threads,
             "eval_seconds": round(time.perf_counter() - start, 1), "grid": str(grid),
-            **{r["metric"]: r for r in records}}
+            "faces": not is_mnist(trained.config.data), **{r["metric"]: r for r in records}}
 
 
 def cell(row: dict, name: str, digits: int = 2) -> str:
@@ -155,7 +172,9 @@ def main() -> None:
     # --reuse only skips training that a --train-only call did before: the same results as without it.
     command = ("GANFORGE_DATA=../shared/data GANFORGE_WEIGHTS=../shared/weights python benchmarks/reference_results.py "
                + " ".join(a for a in sys.argv[1:] if a != "--reuse"))
-    Path(args.results).write_text(write_markdown(rows, args, command))
+    if any(r["faces"] for r in rows) and not all(r["faces"] for r in rows):
+        raise SystemExit("--recipes mixes MNIST and folder (face) recipes: give each table its own call")
+    Path(args.results).write_text((write_faces_markdown if rows[0]["faces"] else write_markdown)(rows, args, command))
     print(f"wrote {args.results}")
 
 

@@ -218,8 +218,8 @@ def test_conditional_accuracy_reads_the_asked_digit(quick_classifier):
     assert good["value"] > 0.6 and len(good["per_class"]) == 10
     with pytest.raises(GanforgeError, match="needs a conditional run"):
         resolve_metrics("conditional_accuracy", False, DataConfig())
-    with pytest.raises(GanforgeError, match="needs 28x28 greyscale MNIST"):
-        resolve_metrics("coverage", False, DataConfig(name="folder", image_size=64, channels=3))
+    with pytest.raises(GanforgeError, match="needs labelled images"):
+        resolve_metrics("coverage", False, DataConfig(name="folder", image_size=64, channels=3, labels="none"))
 
 
 def test_score_and_histogram_formulas():
@@ -283,8 +283,8 @@ def test_eval_command_appends_provenance_lines(image_folder, tmp_path, tiny_ince
     assert [r["metric"] for r in second] == ["fid", "kid", "fid"]
     assert second[2]["value"] == first[0]["value"]  # same seed, same number
     assert first[0]["source"] == "ganforge eval" and first[0]["checkpoint"] == "last.pt" and first[0]["seed"] == 3
-    assert main(["eval", str(run_dir), "--metrics", "coverage"]) == 2
-    assert "needs 28x28 greyscale MNIST" in capsys.readouterr().err
+    assert main(["eval", str(run_dir), "--metrics", "intra_fid"]) == 2
+    assert "needs a conditional run" in capsys.readouterr().err
 
 
 def test_collapse_warning_on_a_jump():

@@ -72,7 +72,7 @@ class EvalConfig:
     every: int = 0  # evaluate samples every N training steps into metrics.jsonl, keeping best.pt; 0: never
     metrics: str = "auto"  # comma-separated (`ganforge eval --help` lists them); auto picks by dataset
     n: int = 2000  # generated images: 2000 is a quick check during training; publish 10000 (`ganforge eval`)
-    split: str = "test"  # real images to compare with
+    split: str = "auto"  # real images to compare with: auto | train | test | both (`ganforge eval --help`)
     real_n: int = 10000  # real images: the whole split, or a fixed random subset of this many
     best: str = ""  # the metric that picks best.pt; "" = the first one evaluated
     seed: int = 0

@@ -3,10 +3,13 @@ def add(sub) -> None:
                        description="Evaluate a run: generated images against the real split, one JSON line with "
                                    "its provenance per metric in RUN/metrics.jsonl.")
     p.add_argument("run", help="run folder (or a checkpoint in it, e.g. RUN/best.pt)")
-    p.add_argument("--metrics", default="auto", help="comma-separated: fid, kid, classifier_fid, class_score, "
-                   "coverage, conditional_accuracy; auto = fid,kid plus the digit metrics on MNIST")
+    p.add_argument("--metrics", default="auto", help="comma-separated: fid, kid, intra_fid, classifier_fid, "
+                   "class_score, coverage, conditional_accuracy; auto = fid,kid plus the class metrics on MNIST "
+                   "and labelled folders")
     p.add_argument("-n", type=int, default=10000, help="generated images (default 10000, the published setting)")
-    p.add_argument("--split", default="test", help="real images to compare with (default test)")
+    p.add_argument("--split", default="auto", choices=["auto", "train", "test", "both"],
+                   help="real images to compare with: auto (default) = train and test for a folder with a held-out "
+                        "split (records fid/train, fid/test, ...), train for other folders, test elsewhere")
     p.add_argument("--real-n", type=int, default=10000, help="real images: the whole split up to this many")
     p.add_argument("--seed", type=int, default=0, help="seed of the generated images")
     p.add_argument("--weights", help="FID Inception file (default: GANFORGE_WEIGHTS, the cache, or its URL)")

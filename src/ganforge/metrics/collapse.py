@@ -1,5 +1,5 @@
 """Warnings that a run is collapsing, from its evaluation history: coverage drops or a distance jumps."""
-from .registry import METRICS
+from .registry import METRICS, base_name
 
 COVERAGE_DROP = 0.2  # two of ten digits no longer drawn
 JUMP_FACTOR = 1.5  # a distance 50 % above the run's best so far; GAN curves wobble by less between evaluations
@@ -17,8 +17,8 @@ def collapse_warnings(history: list[dict], records: list[dict]) -> list[str]:
         earlier, value = comparable(history, record), record["value"]
         if not earlier:
             continue
-        entry = METRICS.get(record["metric"])
-        if record["metric"] == "coverage" and max(earlier) - value >= COVERAGE_DROP:
+        entry = METRICS.get(base_name(record["metric"]))
+        if base_name(record["metric"]) == "coverage" and max(earlier) - value >= COVERAGE_DROP:
             warnings.append(f"coverage fell from {max(earlier):.2f} to {value:.2f} at step {record['step']}: the "
                             f"generator stopped drawing some classes (mode collapse?) {record.get('histogram', '')}")
         elif entry is not None and entry.better == "lower" and value > JUMP_FACTOR * min(earlier) and value > 0:

@@ -11,13 +11,14 @@ def class_histogram(probs: torch.Tensor) -> torch.Tensor:
 
 def covered_fraction(histogram: torch.Tensor) -> float:
     """The fraction of classes drawn at least half as often as a uniform share: a generator that draws one
-    digit scores 0.1, one that draws them all about equally 1.0."""
+    of k classes scores 1/k (0.1 for digits), one that draws them all about equally 1.0."""
     return float((histogram >= 0.5 / histogram.numel()).double().mean())
 
 
-@metric("coverage", better="higher", needs="classifier", mnist_only=True,
-        summary="fraction of the ten digits drawn at least half their fair share (mode-collapse detector)")
+@metric("coverage", better="higher", needs="classifier", labels_only=True,
+        summary="fraction of the classes drawn at least half their fair share (mode-collapse detector)")
 def coverage(ctx) -> dict:
     histogram = class_histogram(ctx.fake_classified[0])
-    return {"value": covered_fraction(histogram), "histogram": [round(float(h), 4) for h in histogram],
+    return {"value": covered_fraction(histogram),
+            "histogram": {name: round(float(h), 4) for name, h in zip(ctx.class_names, histogram)},
             "largest_share": round(float(histogram.max()), 4)}
