@@ -23,6 +23,7 @@ from .errors import GanforgeError
 from .methods.base import DataInfo, Method
 from .progress_lines import progress
 from .registry import method_entry
+from .run_mark import RunningMark
 from .run_log import RunLog, check_run_name, new_run_dir, read_metrics, scalars_from
 from .viz import plot_loss_curves, save_grid
 
@@ -295,7 +296,7 @@ def train(recipe: str | None = None, overrides=(), resume: str | Path | None = N
             check_run_name(cfg.train.out_dir, cfg.train.name)  # before loading any data: fail at once
     trainer = Trainer(cfg, run_dir, checkpoint, announce)
     try:
-        with sigterm_as_interrupt():
+        with sigterm_as_interrupt(), RunningMark(trainer):  # running.json while it trains (run_mark.py)
             return trainer.run()
     finally:
         trainer.close()

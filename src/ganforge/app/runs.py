@@ -27,7 +27,7 @@ class RunCache:
 def table(runs: list[RunSummary]) -> list[list[str]]:
     """Rows for the runs table: recipe, method, steps, date, best held-out metric, state, folder."""
     return [[r.recipe, r.method, str(r.step), r.date, r.best_metric,
-             "training" if r.training else ("done" if r.has_checkpoint else "no checkpoint yet"), str(r.path)]
+             r.state, str(r.path)]
             for r in runs]
 
 

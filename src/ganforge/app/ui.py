@@ -32,7 +32,8 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
 
     def loaded(run):
         if not run:
-            raise GanforgeError("pick a run first (none listed? train one with `ganforge train`, then Rescan)")
+            raise GanforgeError("pick a run first (none listed? train one with `ganforge train`: the list refreshes "
+                                "on its own)")
         return cache.get(run)
 
     def first(kind):
@@ -45,6 +46,7 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
         with gr.Accordion("Runs", open=True):
             run_table = gr.Dataframe(table(runs), headers=TABLE_HEADERS, interactive=False, wrap=True, max_height=240)
             rescan = gr.Button("Rescan", size="sm")
+            runs_timer = gr.Timer(refresh_seconds)  # new runs, and each run's state, without a click
 
         with gr.Tab("Generate"):
             with gr.Row():
@@ -211,5 +213,7 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
         refresh.click(shown(do_watch), watch_run, watch_outputs)
         app.load(shown(do_watch), watch_run, watch_outputs)
         timer.tick(shown(do_tick), [watch_run, auto], watch_outputs, show_progress="hidden")
-        rescan.click(shown(do_rescan), None, [run_table, gen_run, exp_run, vae_run, img_run, watch_run])
+        run_lists = [run_table, gen_run, exp_run, vae_run, img_run, watch_run]
+        rescan.click(shown(do_rescan), None, run_lists)
+        runs_timer.tick(shown(do_rescan), None, run_lists, show_progress="hidden")
     return app
