@@ -233,4 +233,13 @@ def test_the_page_builds_with_every_tab(runs_dir):
     from ganforge.app.ui import build_app
     app = build_app(runs_dir)
     labels = {getattr(block, "label", None) for block in app.blocks.values()}
-    assert {"Generate", "Explore", "Translate / stylise", "Watch"} <= labels
+    assert {"Generate", "Explore", "Translate / stylise", "Watch", "Compare"} <= labels
+
+
+def test_compare_draws_chosen_runs_on_shared_axes(runs_dir, tmp_path):
+    from ganforge.app import compare
+    chosen = [str(run_of(runs_dir, "mnist-dcgan")), str(run_of(runs_dir, "mnist-vae"))]
+    figure = compare.compare(chosen, "minutes", tmp_path)
+    assert figure.width >= 1200 and (tmp_path / "compare.png").is_file()
+    with pytest.raises(GanforgeError, match="pick one or more runs"):
+        compare.compare([], "step", tmp_path)
