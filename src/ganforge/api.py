@@ -9,11 +9,15 @@ from .config import load_config
 from .data.pil_images import image_to_tensor, tensor_to_image
 from .errors import GanforgeError
 from .methods.base import DataInfo
+from .named_models import is_named, load_inference_state, resolve
 from .trainer import build_method
 
 
 class TrainedRun:
     def __init__(self, run: str | Path, device: str = "cpu"):
+        self.name = str(run)
+        if is_named(run):  # starter:NAME (in the package) or pretrained:NAME (downloaded once)
+            run = resolve(run)
         checkpoint = load_checkpoint(run)
         self.path = Path(run)
         self.step = int(checkpoint["step"])
@@ -23,7 +27,10 @@ class TrainedRun:
         info = checkpoint["data_info"]
         self.info = DataInfo(tuple(info["image_shape"]), list(info["class_names"]))
         self.method = build_method(self.config, self.info, torch.device(device))
-        self.method.load_state_dict(checkpoint["method"])
+        if checkpoint.get("inference_only"):
+            load_inference_state(self.method, checkpoint["method"])
+        else:
+            self.method.load_state_dict(checkpoint["method"])
 
     @property
     def class_names(self) -> list[str]:

@@ -199,6 +199,9 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
             return (table(runs), gr.update(choices=gen), gr.update(choices=gen), gr.update(choices=vae),
                     gr.update(choices=image), gr.update(choices=every), gr.update(choices=every))
 
+        if str(first("generative") or "").startswith("starter:"):  # no runs yet: show what a model draws at once
+            app.load(shown(do_generate), [gen_run, gen_n, gen_seed, gen_label, gen_truncation, gen_temperature],
+                     [gen_grid, gen_caption, gen_file])
         gen_run.change(shown(label_choices), gen_run, gen_label)
         exp_run.change(shown(label_choices), exp_run, exp_label)
         app.load(shown(label_choices), gen_run, gen_label)

@@ -56,6 +56,7 @@ def compare(args) -> None:
 
 
 def run(args) -> None:
+    from .outputs import default_output
     from .. import load
     from ..errors import GanforgeError
     if args.compare:
@@ -66,7 +67,7 @@ def run(args) -> None:
     from ..viz import save_grid
     from ..viz.latent import save_scatter
     trained = load(args.run)
-    output = Path(args.output or Path(args.run) / "plots" / f"{args.kind}.png")
+    output = Path(args.output or default_output(args.run, "plots", f"{args.kind}.png"))
     method = trained.method
     if args.kind == "samples":
         n = args.n or 64
