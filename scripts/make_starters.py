@@ -21,7 +21,7 @@ from ganforge.named_models import slim_checkpoint  # noqa: E402
 OUT = ROOT / "src" / "ganforge" / "starters"
 # name -> (how it is trained, what it is)
 STARTERS = {
-    "mnist-cgan": (["mnist-cgan", "--steps", "3000"], "class-conditional DCGAN on MNIST: ask for a digit"),
+    "mnist-cgan": (["mnist-cgan", "--steps", "2500"], "class-conditional DCGAN on MNIST: ask for a digit"),
     "mnist-vae": (["mnist-vae", "--minutes", "3"], "VAE with a 2-d latent on MNIST: manifold and scatter"),
 }
 

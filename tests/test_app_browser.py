@@ -94,6 +94,7 @@ def test_generate_tab_shows_a_grid_in_the_browser(tmp_path, browser):
 
 def test_compare_tab_draws_two_chosen_runs(tmp_path, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
     for name in ("alpha", "beta", "gamma"):
         train_tiny("mnist-dcgan", tmp_path / "runs", "--name", name)
@@ -103,15 +104,30 @@ def test_compare_tab_draws_two_chosen_runs(tmp_path, browser):
         tab = wait.until(lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, "button[role=tab]")
                                     if b.text.strip() == "Compare"])
         tab[0].click()
-        box = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#compare-runs input"))[0]
-        for token in browser.find_elements(By.CSS_SELECTOR, "#compare-runs .token .token-remove"):
-            token.click()  # start from no runs, then pick two
-        for name in ("alpha", "gamma"):
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#compare-runs .remove-all"))[0].click()
+        wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#compare-runs .token"))  # no runs chosen
+        for name in ("alpha", "gamma"):  # type to filter, Enter picks
+            box = browser.find_element(By.CSS_SELECTOR, "#compare-runs input")
             box.click()
-            option = wait.until(lambda d: [li for li in d.find_elements(By.CSS_SELECTOR, "ul.options li")
-                                           if li.text.startswith(f"{name} (")])
-            option[0].click()
+            box.send_keys(name)
+            wait.until(lambda d: [li.text for li in d.find_elements(By.CSS_SELECTOR, "ul[role=listbox] li")]
+                       == [f"{name} (mnist-dcgan, step 4)"])
+            box.send_keys(Keys.ENTER)
         chosen = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#compare-runs .token")]
         assert len(chosen) == 2 and chosen[0].startswith("alpha") and chosen[1].startswith("gamma"), chosen
         browser.find_element(By.ID, "compare-button").click()
         assert wait.until(natural_width("#compare-plot img")) >= 1200  # panels in rows of three
+
+
+def test_with_no_runs_the_app_shows_a_starter_models_grid(tmp_path, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    (tmp_path / "runs").mkdir()
+    with app_on_a_free_port(tmp_path / "runs") as url:
+        browser.get(url)
+        wait = WebDriverWait(browser, 300)  # generous: a loaded machine is slow
+        # No click: the page draws the starter's grid as it loads (16 digits of 28 px: 4 x 30 + 2, 4x enlarged).
+        assert wait.until(natural_width("#generate-grid img")) == 488
+        assert "starter model shipped with ganforge" in browser.page_source
+        if os.environ.get("GANFORGE_SCREENSHOT"):
+            browser.save_screenshot(os.environ["GANFORGE_SCREENSHOT"])
