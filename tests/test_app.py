@@ -1,5 +1,7 @@
 """The web app's tab functions, called directly (no browser)."""
+import json
 import os
+import socket
 import time
 
 import numpy as np
@@ -128,18 +130,25 @@ def test_vae_manifold_and_scatter(runs_dir, cache, tmp_path):
 
 def test_watch_shows_curves_samples_and_state(runs_dir, tmp_path):
     run = run_of(runs_dir, "mnist-cgan")
-    os.utime(run / "metrics.csv")  # as if training had just logged a step
-    curves, samples, status = watch.watch(run, tmp_path)
+    # As this process would mark it while training: alive PID, fresh heartbeat.
+    mark = {"pid": os.getpid(), "host": socket.gethostname(), "heartbeat": time.time(), "step": 4, "total": 10,
+            "time_left_s": 125.0}
+    (run / "running.json").write_text(json.dumps(mark))
+    try:
+        curves, samples, status = watch.watch(run, tmp_path)
+        listed = {r.path: r for r in find_runs(runs_dir)}[run]
+    finally:
+        (run / "running.json").unlink()
     assert curves.size[0] > 300 and samples.size == Image.open(run / "samples.png").size
-    assert "training now" in status and "step 4" in status
+    assert "training, step 4/10, 2m05s left" in status
+    assert listed.training and "training now" in listed.label
     with pytest.raises(GanforgeError, match="not a ganforge run"):
         watch.watch(tmp_path)
 
 
-def test_watch_of_a_finished_run(runs_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(time, "time", lambda: 4e9)  # long after the run's last log
+def test_watch_of_a_finished_run(runs_dir, tmp_path):
     _, _, status = watch.watch(run_of(runs_dir, "mnist-dcgan"), tmp_path)
-    assert "not training" in status
+    assert ": finished at step 4/4;" in status
 
 
 class FakeImageRun:
@@ -195,8 +204,9 @@ def test_uploads_that_are_not_images_or_too_large(tmp_path, photo):
     # The size check reads the header only: a huge PNG is refused without decoding its pixels.
     huge = tmp_path / "huge.png"
     Image.new("L", (6000, 4000)).save(huge)
-    with pytest.raises(GanforgeError, match="6000x4000 \\(24.0 MP\\), over the limit of 20 MP"):
+    with pytest.raises(GanforgeError, match="6000x4000 \\(24.0 MP\\), over the limit of 20 MP") as err:
         open_upload(str(huge))
+    assert "'huge.png'" in str(err.value) and str(tmp_path) not in str(err.value)  # no server paths
     assert open_upload(str(photo)).mode == "RGB"
 
 
@@ -223,4 +233,13 @@ def test_the_page_builds_with_every_tab(runs_dir):
     from ganforge.app.ui import build_app
     app = build_app(runs_dir)
     labels = {getattr(block, "label", None) for block in app.blocks.values()}
-    assert {"Generate", "Explore", "Translate / stylise", "Watch"} <= labels
+    assert {"Generate", "Explore", "Translate / stylise", "Watch", "Compare"} <= labels
+
+
+def test_compare_draws_chosen_runs_on_shared_axes(runs_dir, tmp_path):
+    from ganforge.app import compare
+    chosen = [str(run_of(runs_dir, "mnist-dcgan")), str(run_of(runs_dir, "mnist-vae"))]
+    figure = compare.compare(chosen, "minutes", tmp_path)
+    assert figure.width >= 1200 and (tmp_path / "compare.png").is_file()
+    with pytest.raises(GanforgeError, match="pick one or more runs"):
+        compare.compare([], "step", tmp_path)

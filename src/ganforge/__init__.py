@@ -11,7 +11,8 @@ def train(*args, **kwargs):
 
 
 def load(run, device: str = "cpu"):
-    """Load a trained run folder (or checkpoint file): `ganforge.load("runs/x").sample(16, label=3)`."""
+    """Load a trained run folder (or checkpoint file), a starter model shipped with ganforge or a published run:
+    `ganforge.load("runs/x").sample(16, label=3)`, `ganforge.load("starter:mnist-cgan")`, `load("pretrained:NAME")`."""
     from .api import TrainedRun
     return TrainedRun(run, device)
 

@@ -13,11 +13,15 @@ from .label_rows import label_columns, label_rows
 from .latent_arithmetic import Arithmetic, label_swap, latent_arithmetic, numbered_grid
 from .labels import attribute_names, resolve_label
 from .methods.base import DataInfo
+from .named_models import is_named, load_inference_state, resolve
 from .trainer import build_method
 
 
 class TrainedRun:
     def __init__(self, run: str | Path, device: str = "cpu"):
+        self.name = str(run)
+        if is_named(run):  # starter:NAME (in the package) or pretrained:NAME (downloaded once)
+            run = resolve(run)
         checkpoint = load_checkpoint(run)
         self.path = Path(run)
         self.step = int(checkpoint["step"])
@@ -27,7 +31,10 @@ class TrainedRun:
         info = checkpoint["data_info"]
         self.info = DataInfo(tuple(info["image_shape"]), list(info["class_names"]))
         self.method = build_method(self.config, self.info, torch.device(device))
-        self.method.load_state_dict(checkpoint["method"])
+        if checkpoint.get("inference_only"):
+            load_inference_state(self.method, checkpoint["method"])
+        else:
+            self.method.load_state_dict(checkpoint["method"])
 
     @property
     def class_names(self) -> list[str]:

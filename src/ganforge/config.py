@@ -57,7 +57,9 @@ class TrainConfig:
     compile: bool = False
     tune_malloc: bool = True  # Linux/glibc: reuse freed tensor memory instead of page-faulting it in every step
     out_dir: str = "runs"
-    progress: bool = True
+    name: str = ""  # run folder out_dir/NAME (`--name`); "" = RECIPE-DATE-TIME
+    progress: bool = True  # a bar on a terminal, plain lines in a file (CI, nohup); false: silent
+    progress_every: float = 30.0  # seconds between plain progress lines when the output is not a terminal
     tensorboard: bool = True
 
 

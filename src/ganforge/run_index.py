@@ -1,7 +1,6 @@
 """What run folders a directory holds, read from their small files only (no checkpoint is loaded)."""
 import csv
 import json
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -9,11 +8,10 @@ from pathlib import Path
 import yaml
 
 from .errors import GanforgeError
+from .run_mark import RunState, read_state
 
 # Held-out scores where lower is better, in order of preference for "the run's best metric".
 LOWER_IS_BETTER = ("fid", "kid", "classifier_fid", "neg_elbo_nats", "bits_per_dim", "l1", "cycle_a", "loss")
-# A run whose metrics.csv changed this recently counts as training now.
-LIVE_SECONDS = 120.0
 
 
 @dataclass
@@ -24,8 +22,19 @@ class RunSummary:
     step: int
     date: str
     best_metric: str
-    training: bool
+    live: RunState  # from the run's own marks (run_mark.py)
     has_checkpoint: bool
+
+    @property
+    def training(self) -> bool:
+        return self.live.state == "training"
+
+    @property
+    def state(self) -> str:
+        """'training, step 120/3,000, 4m10s left', 'finished', 'stopped (killed ...)'; older runs: 'done'."""
+        if self.live.state != "unknown":
+            return self.live.text
+        return "done" if self.has_checkpoint else "no checkpoint yet"
 
     @property
     def label(self) -> str:
@@ -35,7 +44,8 @@ class RunSummary:
 
 
 def is_run(path: Path) -> bool:
-    return (path / "config.yaml").is_file() and ((path / "last.pt").is_file() or (path / "metrics.csv").is_file())
+    return (path / "config.yaml").is_file() and any((path / name).is_file() for name in (
+        "last.pt", "metrics.csv", "running.json"))
 
 
 def check_run(path: str | Path) -> Path:
@@ -76,7 +86,7 @@ def summarize(run: Path) -> RunSummary:
     return RunSummary(path=run, recipe=str(config.get("recipe", "?")), method=str(config.get("method", "?")),
                       step=last_step(metrics), date=datetime.fromtimestamp(latest).strftime("%Y-%m-%d %H:%M"),
                       best_metric=best_metric(run / "eval.jsonl"),
-                      training=metrics.is_file() and time.time() - metrics.stat().st_mtime < LIVE_SECONDS,
+                      live=read_state(run),
                       has_checkpoint=(run / "last.pt").is_file())
 
 

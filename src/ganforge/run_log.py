@@ -1,13 +1,37 @@
 """A run's logs: metrics CSV (appended across resumes) and TensorBoard events."""
 import csv
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
 import torch
 
+from .errors import GanforgeError
 
-def new_run_dir(out_dir: str, recipe: str) -> Path:
+RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_run_name(out_dir: str, name: str) -> Path:
+    """OUT/NAME for `--name NAME` if it is new or an empty folder: a folder holding anything is never overwritten."""
+    if not RUN_NAME.fullmatch(name):
+        raise GanforgeError(f"--name '{name}' is not a plain folder name; use letters, digits, '.', '_' and '-' "
+                            "(put the parent folder in --out)")
+    path = Path(out_dir) / name
+    if (path / "config.yaml").is_file():
+        raise GanforgeError(f"{path} already holds a run; continue it with `ganforge train --resume {path}` "
+                            "or choose another --name")
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise GanforgeError(f"{path} exists and is not an empty folder; choose another --name or --out")
+    return path
+
+
+def new_run_dir(out_dir: str, recipe: str, name: str = "") -> Path:
+    """OUT/NAME when a name is given, else a fresh OUT/RECIPE-DATE-TIME."""
+    if name:
+        path = check_run_name(out_dir, name)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
     stem = f"{Path(recipe).stem}-{datetime.now():%Y%m%d-%H%M%S}"
     path, n = Path(out_dir) / stem, 1
     while path.exists():
@@ -22,6 +46,7 @@ class RunLog:
         self.csv_path = run_dir / "metrics.csv"
         self.eval_path = run_dir / "eval.jsonl"
         self.metrics_path = run_dir / "metrics.jsonl"
+        self.image_steps: dict[str, int] = {}
         self.columns: list[str] | None = None
         if resume_step is not None and self.csv_path.is_file():
             self._truncate_after(resume_step)
@@ -76,10 +101,8 @@ class RunLog:
         """Held-out scores, one JSON line each with what they were measured on (eval.jsonl)."""
         with open(self.eval_path, "a") as f:
             f.write(json.dumps({"step": step, **context, **scores}) + "\n")
+        # TensorBoard gets these once, as metrics/NAME, from write_metrics (the loop records them there too).
         self.write(step, {f"val_{key}": value for key, value in scores.items()}, tensorboard=False)
-        if self.tb is not None:
-            for key, value in scores.items():
-                self.tb.add_scalar(f"eval/{key}", value, step)
 
     def write_metrics(self, records: list[dict]) -> None:
         """Evaluation results with their provenance, one JSON line per metric (metrics.jsonl)."""
@@ -88,8 +111,18 @@ class RunLog:
             for record in records:
                 self.tb.add_scalar(f"metrics/{record['metric']}", record["value"], record["step"])
 
+    def hparams(self, config: dict, metric_tags: list[str]) -> None:
+        """The run's settings in TensorBoard's HParams tab, so runs can be filtered and compared there."""
+        if self.tb is None:
+            return
+        from torch.utils.tensorboard.summary import hparams
+        for summary in hparams(flat_settings(config), {tag: 0.0 for tag in metric_tags}):
+            self.tb.file_writer.add_summary(summary)
+
     def image(self, tag: str, grid_png: Path, step: int) -> None:
-        if self.tb is not None:
+        """A grid in TensorBoard, once per step (the last grid is saved again after the final scores)."""
+        if self.tb is not None and self.image_steps.get(tag) != step:
+            self.image_steps[tag] = step
             import numpy as np
             from PIL import Image
             with Image.open(grid_png) as img:
@@ -98,6 +131,20 @@ class RunLog:
     def close(self) -> None:
         if self.tb is not None:
             self.tb.close()
+
+
+def flat_settings(config: dict, prefix: str = "") -> dict:
+    """Nested config -> {'train.batch_size': 128, ...}: numbers, booleans and strings (lists as text)."""
+    flat = {}
+    for key, value in config.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flat_settings(value, f"{name}."))
+        elif isinstance(value, (bool, int, float, str)):
+            flat[name] = value
+        elif value is not None:
+            flat[name] = str(value)
+    return flat
 
 
 def scalars_from(logs: dict[str, torch.Tensor]) -> dict[str, float]:

@@ -1,5 +1,6 @@
 """The one training loop for every method: budgets, logging, sample grids, checkpoints, exact resume, DDP."""
 import math
+import os
 import random
 import time
 from dataclasses import asdict, replace
@@ -7,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
 from . import __version__
 from .allocator import reuse_freed_memory
@@ -19,9 +19,11 @@ from .distributed import (DistContext, any_rank, broadcast_object, gather_object
                           wrapper)
 from .errors import GanforgeError
 from .methods.base import DataInfo, Method
+from .progress_lines import progress
 from .registry import method_entry
 from .resume_checks import check_resume_config
-from .run_log import RunLog, new_run_dir, read_metrics, scalars_from
+from .run_log import RunLog, check_run_name, new_run_dir, read_metrics, scalars_from
+from .run_mark import RunningMark
 from .stop_signal import StopRequest, stop_on_signals
 from .viz import plot_loss_curves, save_grid
 from .viz.run_pictures import write_run_end, write_run_start
@@ -79,7 +81,7 @@ class Trainer:
         if checkpoint is not None:
             self.restore(checkpoint)
         if self.ctx.is_main and run_dir is None:
-            run_dir = new_run_dir(cfg.train.out_dir, cfg.recipe)
+            run_dir = new_run_dir(cfg.train.out_dir, cfg.recipe, cfg.train.name)
         self.run_dir = Path(broadcast_object(str(run_dir) if run_dir else None, self.ctx))
         self.log = None
         if self.ctx.is_main:
@@ -90,6 +92,8 @@ class Trainer:
                             cfg.train.seed)
         self.metric_history = [r for r in read_metrics(self.run_dir / "metrics.jsonl") if r.get("source") == "train"]
         self.eval_names = self.sample_metrics() if cfg.eval.every > 0 else []
+        if self.log is not None and checkpoint is None:
+            self.log.hparams(config_to_dict(cfg), [f"metrics/{name}" for name in self.eval_names])
         self.announce(f"{cfg.recipe}: {data.source}, {len(data):,} images {tuple(data.shape)}, "
                       f"device {self.ctx.device}, {self.ctx.world_size} process(es), run folder {self.run_dir}")
 
@@ -135,8 +139,8 @@ class Trainer:
             return self.run_dir
         deadline = time.monotonic() + t.minutes * 60 if t.minutes > 0 else math.inf
         images_per_step = t.batch_size * self.method.batches_per_step
-        bar = tqdm(total=None if math.isinf(budget) else int(budget), initial=self.step, unit="step",
-                   disable=not (self.ctx.is_main and t.progress), dynamic_ncols=True)
+        bar = progress(budget, self.step, self.ctx.is_main and t.progress, images_per_step, t.progress_every, deadline)
+        self.budget, self.deadline = budget, deadline  # read by the run's running mark (run_mark.py)
         self.session_start, self.eval_s, self.saved_at = time.monotonic(), 0.0, time.monotonic()
         window = {"start": time.perf_counter(), "steps": 0, "sums": None}
         if self.step == 0 and getattr(self.method, "evaluate_at_start", False):
@@ -302,10 +306,13 @@ def train(recipe: str | None = None, overrides=(), resume: str | Path | None = N
         check_resume_config(checkpoint["config"], cfg, recipe, run_dir)
     else:
         cfg = load_config(recipe or "mnist-dcgan", [*overrides, *extra])
+        if cfg.train.name and os.environ.get("RANK", "0") == "0":
+            check_run_name(cfg.train.out_dir, cfg.train.name)  # before loading any data: fail at once
     with stop_on_signals() as stop:
         trainer = Trainer(cfg, run_dir, checkpoint, announce)
         trainer.stop = stop
         try:
-            return trainer.run()
+            with RunningMark(trainer):  # running.json while it trains (run_mark.py)
+                return trainer.run()
         finally:
             trainer.close()

@@ -33,7 +33,8 @@ def open_upload(upload, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS, what: st
                 from None
     megapixels = image.width * image.height / 1e6
     if megapixels > max_megapixels:
-        raise GanforgeError(f"{what} '{getattr(image, 'filename', '') or 'image'}' is {image.width}x{image.height} "
+        name = Path(getattr(image, "filename", "") or "image").name  # never the server's temporary upload path
+        raise GanforgeError(f"{what} '{name}' is {image.width}x{image.height} "
                             f"({megapixels:.1f} MP), over the limit of {max_megapixels:g} MP; shrink it or start "
                             "the app with a larger --max-megapixels")
     try:

@@ -14,8 +14,12 @@ class RunCache:
 
     def get(self, run: str | Path):
         from .. import load  # deferred: the app starts before any run is chosen
-        run = check_run(run)
-        key = (str(run.resolve()), (run / "last.pt").stat().st_mtime if (run / "last.pt").is_file() else 0.0)
+        from ..named_models import is_named
+        if is_named(run):  # a starter or pretrained model: it never changes
+            key = (run, 0.0)
+        else:
+            run = check_run(run)
+            key = (str(run.resolve()), (run / "last.pt").stat().st_mtime if (run / "last.pt").is_file() else 0.0)
         if key not in self.loaded:
             self.loaded[key] = load(run)
             while len(self.loaded) > self.size:
@@ -27,7 +31,7 @@ class RunCache:
 def table(runs: list[RunSummary]) -> list[list[str]]:
     """Rows for the runs table: recipe, method, steps, date, best held-out metric, state, folder."""
     return [[r.recipe, r.method, str(r.step), r.date, r.best_metric,
-             "training" if r.training else ("done" if r.has_checkpoint else "no checkpoint yet"), str(r.path)]
+             r.state, str(r.path)]
             for r in runs]
 
 
@@ -40,7 +44,16 @@ def choices(runs: list[RunSummary], kind: str = "all") -> list[tuple[str, str]]:
             "generative": lambda r: r.method in GENERATIVE_METHODS and r.has_checkpoint,
             "vae": lambda r: r.method == "vae" and r.has_checkpoint,
             "image": lambda r: r.method not in GENERATIVE_METHODS and r.has_checkpoint}[kind]
-    return [(r.label, str(r.path)) for r in runs if keep(r)]
+    listed = [(r.label, str(r.path)) for r in runs if keep(r)]
+    return listed or starter_choices(kind)
+
+
+def starter_choices(kind: str) -> list[tuple[str, str]]:
+    """The models shipped with ganforge, offered while there is no run of that kind to show."""
+    from ..named_models import starter_index
+    wanted = {"generative": GENERATIVE_METHODS, "vae": ("vae",)}.get(kind, ())
+    return [(f"starter:{name} (shipped with ganforge, step {entry['step']:,})", f"starter:{name}")
+            for name, entry in starter_index().items() if entry.get("method") in wanted]
 
 
 __all__ = ["RunCache", "TABLE_HEADERS", "choices", "find_runs", "table"]

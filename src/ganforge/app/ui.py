@@ -6,7 +6,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..errors import GanforgeError
-from . import explore, generate, translate, watch
+from . import compare, explore, generate, translate, watch
 from .images import DEFAULT_MAX_MEGAPIXELS
 from .runs import TABLE_HEADERS, RunCache, choices, find_runs, table
 
@@ -32,7 +32,8 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
 
     def loaded(run):
         if not run:
-            raise GanforgeError("pick a run first (none listed? train one with `ganforge train`, then Rescan)")
+            raise GanforgeError("pick a run first (none listed? train one with `ganforge train`: the list refreshes "
+                                "on its own)")
         return cache.get(run)
 
     def first(kind):
@@ -45,6 +46,7 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
         with gr.Accordion("Runs", open=True):
             run_table = gr.Dataframe(table(runs), headers=TABLE_HEADERS, interactive=False, wrap=True, max_height=240)
             rescan = gr.Button("Rescan", size="sm")
+            runs_timer = gr.Timer(refresh_seconds)  # new runs, and each run's state, without a click
 
         with gr.Tab("Generate"):
             with gr.Row():
@@ -144,6 +146,14 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
                                          elem_id="watch-samples")
             timer = gr.Timer(refresh_seconds)
 
+        with gr.Tab("Compare"):
+            with gr.Row():
+                cmp_runs = gr.Dropdown(choices(runs), value=[str(r.path) for r in runs[:2]], multiselect=True,
+                                       label="runs", elem_id="compare-runs", scale=3)
+                cmp_x = gr.Radio(["step", "minutes"], value="step", label="x axis", elem_id="compare-x", scale=1)
+            cmp_button = gr.Button("Compare", variant="primary", elem_id="compare-button")
+            cmp_plot = gr.Image(type="pil", format="png", label="losses and metrics", elem_id="compare-plot")
+
         # --- wiring: every handler is a one-liner over the tab modules ---
         def label_choices(run):
             if not run:
@@ -187,8 +197,11 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
             runs = find_runs(runs_dir)
             gen, vae, image, every = (choices(runs, k) for k in ("generative", "vae", "image", "all"))
             return (table(runs), gr.update(choices=gen), gr.update(choices=gen), gr.update(choices=vae),
-                    gr.update(choices=image), gr.update(choices=every))
+                    gr.update(choices=image), gr.update(choices=every), gr.update(choices=every))
 
+        if str(first("generative") or "").startswith("starter:"):  # no runs yet: show what a model draws at once
+            app.load(shown(do_generate), [gen_run, gen_n, gen_seed, gen_label, gen_truncation, gen_temperature],
+                     [gen_grid, gen_caption, gen_file])
         gen_run.change(shown(label_choices), gen_run, gen_label)
         exp_run.change(shown(label_choices), exp_run, exp_label)
         app.load(shown(label_choices), gen_run, gen_label)
@@ -211,5 +224,8 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
         refresh.click(shown(do_watch), watch_run, watch_outputs)
         app.load(shown(do_watch), watch_run, watch_outputs)
         timer.tick(shown(do_tick), [watch_run, auto], watch_outputs, show_progress="hidden")
-        rescan.click(shown(do_rescan), None, [run_table, gen_run, exp_run, vae_run, img_run, watch_run])
+        cmp_button.click(shown(lambda chosen, x: compare.compare(chosen, x, out_dir)), [cmp_runs, cmp_x], cmp_plot)
+        run_lists = [run_table, gen_run, exp_run, vae_run, img_run, watch_run, cmp_runs]
+        rescan.click(shown(do_rescan), None, run_lists)
+        runs_timer.tick(shown(do_rescan), None, run_lists, show_progress="hidden")
     return app

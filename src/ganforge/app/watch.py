@@ -17,9 +17,9 @@ def watch(run: str | Path, out_dir: str | Path | None = None) -> tuple[Image.Ima
     curves = plot_loss_curves(run / "metrics.csv", out, f"{summary.recipe}: losses")
     samples = run / "samples.png"
     age = time.time() - (run / "metrics.csv").stat().st_mtime if (run / "metrics.csv").is_file() else None
-    state = "training now" if summary.training else "not training"
-    updated = f", last log {age:.0f} s ago" if age is not None else ", no log yet"
-    status = f"**{run.name}**: {state}, step {summary.step}{updated}; best held-out metric: {summary.best_metric}"
+    updated = f"; last log {age:.0f} s ago" if age is not None else "; no log yet"
+    step = "" if summary.live.step is not None else f", step {summary.step:,}"
+    status = f"**{run.name}**: {summary.state}{step}{updated}; best held-out metric: {summary.best_metric}"
     return (read_image(curves) if curves else None), (read_image(samples) if samples.is_file() else None), status
 
 

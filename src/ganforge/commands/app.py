@@ -25,8 +25,9 @@ def run(args) -> None:
         raise GanforgeError("--max-megapixels and --refresh must be positive")
     runs = find_runs(args.runs_dir)
     if not runs:
-        print(f"note: no ganforge runs under {args.runs_dir} yet (folders with config.yaml and last.pt); train one "
-              "with `ganforge train` and press Rescan", file=sys.stderr)
+        print(f"note: no ganforge runs under {args.runs_dir} yet (folders with config.yaml and last.pt), so the app "
+              "shows the starter models shipped with ganforge; train a run with `ganforge train` and it appears "
+              "on its own", file=sys.stderr)
     if args.host not in LOCAL_HOSTS:
         print(f"warning: --host {args.host} makes the app reachable from other machines; it has no login, and "
               "anyone who reaches it can run your models and upload files", file=sys.stderr)

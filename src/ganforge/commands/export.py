@@ -21,13 +21,14 @@ def add(sub) -> None:
 
 
 def run(args) -> None:
+    from .outputs import default_output
     from .. import load
     from ..errors import GanforgeError
     from ..export import TOLERANCE, benchmark, export, exportable, parity
     trained = load(args.run)
     ex = exportable(trained, args.size, args.direction)
     suffix = ".onnx" if args.format == "onnx" else ".pt"
-    output = Path(args.output or Path(args.run) / "export" / f"{trained.config.recipe}{suffix}")
+    output = Path(args.output or default_output(args.run, "export", f"{trained.config.recipe}{suffix}"))
     export(ex, output, args.format, args.batch, args.dynamic)
     # A dynamic export must also hold at a batch size it was not traced with.
     batches = (args.batch, args.batch + 3) if args.dynamic else (args.batch,)

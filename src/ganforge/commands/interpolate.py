@@ -22,6 +22,7 @@ def add(sub) -> None:
 
 
 def run(args) -> None:
+    from .outputs import default_output
     from .. import load
     from ..latent import interpolate, walk
     from ..viz import save_grid
@@ -32,7 +33,7 @@ def run(args) -> None:
         rows, _ = walk(trained.method, args.pairs, args.step_size, args.span, args.dimension, args.seed, label)
     else:
         rows, _ = interpolate(trained.method, args.pairs, args.steps, args.slerp, args.seed, label)
-    output = Path(args.output or Path(args.run) / "plots" / ("walk.png" if args.walk else "interpolation.png"))
+    output = Path(args.output or default_output(args.run, "plots", "walk.png" if args.walk else "interpolation.png"))
     save_grid(rows.flatten(0, 1), output, nrow=rows.shape[1])
     print(f"wrote {output} ({rows.shape[0]} rows of {rows.shape[1]})")
     if args.gif:

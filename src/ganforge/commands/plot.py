@@ -9,9 +9,13 @@ def add(sub) -> None:
                        description="recon: test images above their VAE reconstructions; samples: a grid of samples; "
                                    "scatter: the test set's latent means coloured by class (PCA to 2-d for larger "
                                    "latents); manifold: images decoded over a grid of the latent plane.")
-    p.add_argument("run", help="run folder (or its last.pt)")
+    p.add_argument("run", nargs="?", help="run folder (or its last.pt)")
     p.add_argument("--kind", choices=KINDS, default="samples")
-    p.add_argument("-o", "--output", help="PNG (default RUN/plots/KIND.png)")
+    p.add_argument("--compare", nargs="+", metavar="RUN",
+                   help="several runs on shared axes: every loss and metric (FID, KID ...) over steps, one panel each")
+    p.add_argument("--x", choices=("step", "minutes"), default="step",
+                   help="--compare: x axis, steps or training minutes (CPU-minutes when the runs set train.threads)")
+    p.add_argument("-o", "--output", help="PNG (default RUN/plots/KIND.png; --compare: compare.png)")
     p.add_argument("-n", type=int, help="images (recon 32, samples 64) or points (scatter: the whole test set)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--grid", type=int, default=15, help="manifold: cells a side")
@@ -43,14 +47,27 @@ def pick(data, n: int | None, seed: int):
     return to_float(data.images[chosen]), None if data.labels is None else data.labels[chosen]
 
 
+def compare(args) -> None:
+    from ..run_index import check_run
+    from ..viz.compare import plot_compare
+    runs = [check_run(r) for r in ([args.run] if args.run else []) + args.compare]
+    output = plot_compare(runs, args.output or "compare.png", args.x)
+    print(f"wrote {output} ({len(runs)} runs, x axis: {args.x})")
+
+
 def run(args) -> None:
+    from .outputs import default_output
     from .. import load
     from ..errors import GanforgeError
+    if args.compare:
+        return compare(args)
+    if not args.run:
+        raise GanforgeError("give a run folder (ganforge plot RUN --kind samples) or --compare RUN RUN ...")
     from ..latent import encoder_of, latent_scatter_points, manifold, reconstruction_rows
     from ..viz import save_grid
     from ..viz.latent import save_scatter
     trained = load(args.run)
-    output = Path(args.output or Path(args.run) / "plots" / f"{args.kind}.png")
+    output = Path(args.output or default_output(args.run, "plots", f"{args.kind}.png"))
     method = trained.method
     if args.kind == "samples":
         n = args.n or 64

@@ -14,6 +14,7 @@ def add(sub) -> None:
 
 
 def run(args) -> None:
+    from .outputs import default_output
     from .. import load
     from ..errors import GanforgeError
     from ..latent import rank_by_discriminator
@@ -23,7 +24,7 @@ def run(args) -> None:
     trained = load(args.run)
     label = None if args.label is None else trained.label_index(args.label)
     images, scores = rank_by_discriminator(trained.method, args.n, args.seed, label)
-    output = Path(args.output or Path(args.run) / "plots" / "ranked.png")
+    output = Path(args.output or default_output(args.run, "plots", "ranked.png"))
     save_ranked(images, scores, args.top, args.bottom, output,
                 title=f"{trained.config.recipe}, step {trained.step}: discriminator scores (higher = more real to D)")
     print(f"wrote {output} (scores {float(scores[0]):.3f} to {float(scores[-1]):.3f})")

@@ -4,12 +4,12 @@ from pathlib import Path
 
 def add(sub) -> None:
     p = sub.add_parser("sample", help="draw images from a trained run")
-    p.add_argument("run", help="run folder (or its last.pt)")
+    p.add_argument("run", help="run folder (or its last.pt), or starter:NAME / pretrained:NAME")
     p.add_argument("-n", type=int, default=64, help="number of images")
     p.add_argument("--label", help="class for conditional runs, by name or index (e.g. 3, female); several "
                                    "attributes: their values in order, e.g. female,60+")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("-o", "--output", help="grid PNG (default RUN/sample.png)")
+    p.add_argument("-o", "--output", help="grid PNG (default RUN/sample.png; ./starter-NAME/sample.png for a starter)")
     p.add_argument("--out-dir", help="also write one PNG per image here")
     p.add_argument("--nrow", type=int, help="images per grid row")
     p.add_argument("--label-rows", type=int, metavar="ROWS",
@@ -21,6 +21,7 @@ def add(sub) -> None:
 
 
 def run(args) -> None:
+    from .outputs import default_output
     from .. import load
     from ..errors import GanforgeError
     if args.n < 1:
@@ -38,7 +39,7 @@ def run(args) -> None:
         paths = save_images(images, args.out_dir)
         print(f"wrote {len(paths)} PNGs to {args.out_dir}")
     if args.output or not args.out_dir:
-        output = Path(args.output or Path(args.run) / "sample.png")
+        output = Path(args.output or default_output(args.run, "sample.png"))
         save_grid(images, output, nrow=args.nrow or max(1, int(math.sqrt(args.n))))
         print(f"wrote {output}")
 
