@@ -89,3 +89,10 @@ def test_ranges_name_only_real_fields():
         size: int = 1
     with pytest.raises(TypeError, match="no field sise"):
         declare_ranges(Tiny, sise=POSITIVE)
+
+
+@pytest.mark.parametrize("n", ["0", "-4"])
+def test_sample_refuses_a_count_below_one(n, tmp_path, capsys):
+    assert main(["sample", str(tmp_path), "-n", n]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"-n {n}" in err

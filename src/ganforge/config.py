@@ -83,7 +83,7 @@ class EvalConfig:
     runtime: str = "auto"  # feature network on a CPU in fp32: auto (ONNX Runtime, ~2x faster, same features) | torch
     batch_size: int = 50
     direction: Optional[str] = None  # image-to-image runs: translated held-out inputs vs targets (CycleGAN: AtoB)
-    held_out_pairs: int = 8  # image-to-image training scores this fixed subset each epoch, all pairs at the end; 0: all
+    held_out_pairs: int = 16  # image-to-image training scores this fixed subset each epoch, all pairs at the end; 0: all
 
 
 declare_ranges(EvalConfig, every=NON_NEGATIVE, n=POSITIVE, real_n=POSITIVE, seed=NON_NEGATIVE, batch_size=POSITIVE,

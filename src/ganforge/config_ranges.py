@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import types
 import typing
 from dataclasses import dataclass
 
@@ -91,7 +92,8 @@ def numeric_fields(cls: type) -> dict[str, tuple[type, bool]]:
             continue
         is_list = typing.get_origin(hint) is list
         args = [a for a in typing.get_args(hint) if a is not type(None)]
-        inner = args[0] if (is_list or typing.get_origin(hint) is typing.Union) and len(args) == 1 else hint
+        optional = typing.get_origin(hint) in (typing.Union, types.UnionType)  # Optional[int] or int | None
+        inner = args[0] if (is_list or optional) and len(args) == 1 else hint
         if inner in (int, float):
             out[name] = (inner, is_list)
     return out
