@@ -210,6 +210,6 @@ def load_or_train_labels(train: ImageData, test: ImageData | None, announce=prin
                   **{f"classifier_test_{k}": round(v, 4) for k, v in blob["scores"].items() if k != "accuracy"},
                   "classifier_tested_on": f"{blob['n_test']:,} images, {held}", "classifier_trained_on": blob["n_train"],
                   "classifier_train_seconds": round(blob["seconds"], 1),
-                  "classifier_train_cpu_seconds": round(blob.get("cpu_seconds", float("nan")), 1),
+                  "classifier_train_cpu_seconds": round(blob["cpu_seconds"], 1) if "cpu_seconds" in blob else None,
                   "image_size": key_parts["size"]}
     return net.eval(), provenance
