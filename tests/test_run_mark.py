@@ -41,6 +41,14 @@ def test_ctrl_c_reads_interrupted_and_the_mark_goes(tmp_path):
     assert read_state(tmp_path).text == "interrupted at step 3/10"
 
 
+def test_a_run_already_at_its_budget_reads_finished(tmp_path):
+    trainer = fake_trainer(tmp_path, step=10)
+    del trainer.budget  # run() returns before setting it when there is nothing to train
+    with RunningMark(trainer):
+        pass
+    assert read_state(tmp_path).state == "finished"
+
+
 def test_a_mark_from_another_host_goes_stale_with_its_heartbeat(tmp_path):
     mark = {"pid": 1, "host": "not-" + socket.gethostname(), "step": 7, "total": 9, "time_left_s": 5.0}
     (tmp_path / RUNNING).write_text(json.dumps({**mark, "heartbeat": time.time()}))

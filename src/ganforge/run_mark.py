@@ -75,7 +75,9 @@ class RunningMark:
         self.stop.set()
         self.thread.join()
         t = self.trainer
-        reached = t.step >= getattr(t, "budget", math.inf) or time.monotonic() >= getattr(t, "deadline", math.inf)
+        # No budget set: run() returned before training (the run was already at its budget).
+        reached = (not hasattr(t, "budget") or t.step >= t.budget
+                   or time.monotonic() >= getattr(t, "deadline", math.inf))
         state = ("interrupted" if exc_type is KeyboardInterrupt or (exc_type is None and not reached)
                  else "failed" if exc_type is not None else "finished")
         record = self.record()

@@ -12,7 +12,8 @@ def add(sub) -> None:
     p.add_argument("--minutes", type=float, help="wall-clock budget from now; replaces the recipe's budget")
     p.add_argument("--data-root", help="dataset folder (same as data.root=; GANFORGE_DATA also works)")
     p.add_argument("--out", help="folder for run folders (train.out_dir, default runs)")
-    p.add_argument("--name", help="run folder OUT/NAME instead of RECIPE-DATE-TIME (train.name=); never overwrites a run")
+    p.add_argument("--name", help="run folder OUT/NAME instead of RECIPE-DATE-TIME (train.name=); "
+                                  "never overwrites a run")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue a run from its last.pt exactly")
     p.set_defaults(func=run, accepts_overrides=True)
 
