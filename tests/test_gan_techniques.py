@@ -155,3 +155,23 @@ def test_resume_is_bit_identical_with_every_technique_on(image_folder, tmp_path)
     assert_same_state(a["method"], b["method"])
     log = (resumed / "metrics.csv").read_text()
     assert "r1_penalty" in log.splitlines()[0]
+
+
+def test_spectral_norm_runs_one_power_iteration_per_forward_on_the_bf16_path():
+    from ganforge.nets.strided_conv import StridedConv2d
+    conv = apply_spectral_norm(StridedConv2d(32, 32, 4, 2, 1))
+    calls = []
+    conv.parametrizations.weight[0].register_forward_hook(lambda *a: calls.append(1))
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        conv(torch.randn(2, 32, 8, 8)).float().sum().backward()
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("plus, textbook", [("mnist-dcgan-plus", "mnist-dcgan"), ("faces-dcgan-plus", "faces-dcgan"),
+                                            ("faces-cgan-plus", "faces-cgan")])
+def test_plus_recipes_keep_the_textbook_data_and_the_textbook_stays_plain(plus, textbook):
+    improved, plain = load_config(plus), load_config(textbook)
+    assert improved.data == plain.data
+    m = plain.model
+    assert (m.ema_decay, m.diffaugment, m.spectral_norm, m.conditioning, m.r1) == (0.0, "", False, "concat", 0.0)
+    assert improved.model != plain.model
