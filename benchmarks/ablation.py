@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -94,9 +95,9 @@ def evaluate_run(run_dir: Path, grid: Path, args) -> dict:
     names = [n for n in names if n in METRICS and (trained.conditional or not METRICS[n].conditional_only)]
     if trained.conditional and mnist:
         names.append("conditional_accuracy")
-    settings = EvalConfig(n=args.n, real_n=10000, split="test", seed=args.seed, weights=args.weights)
-    records = evaluate_method(trained.method, trained.config.data, EvalConfig(**{**vars(settings), "n": args.fid_n
-                              or args.n}), trained.step, "ablation", ["fid"], announce=print)
+    settings = EvalConfig(n=args.n, real_n=args.real_n, split="test", seed=args.seed, weights=args.weights)
+    records = evaluate_method(trained.method, trained.config.data, replace(settings, n=args.fid_n or args.n),
+                              trained.step, "ablation", ["fid"], announce=print)
     if names:
         records += evaluate_method(trained.method, trained.config.data, settings, trained.step, "ablation", names,
                                    announce=print)
@@ -205,6 +206,7 @@ def main() -> None:
     parser.add_argument("--eval-threads", type=int, default=torch.get_num_threads())
     parser.add_argument("-n", type=int, default=10000, help="generated images for the digit metrics")
     parser.add_argument("--fid-n", type=int, default=0, help="generated images for the Inception FID (default n)")
+    parser.add_argument("--real-n", type=int, default=10000, help="real held-out images to compare with")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--metrics", default="", help="further metrics for every row (e.g. kid)")
     parser.add_argument("--weights", help="FID Inception file (default GANFORGE_WEIGHTS)")

@@ -63,7 +63,8 @@ def main() -> None:
     for path, label in zip(args.runs, labels):
         minutes, values = curve(run_folder(path), args.metric)
         ax.plot(minutes, values, marker="o", markersize=3, label=label)
-        print(json.dumps({"run": label, "cpu_minutes": minutes.round(2).tolist(), args.metric: values.round(3).tolist()}))
+        print(json.dumps({"run": label, "cpu_minutes": minutes.round(2).tolist(),
+                          args.metric: values.round(3).tolist()}))
     ax.set(xlabel="training CPU-minutes", ylabel=args.metric, title=f"{args.metric} over training time")
     if args.log:
         ax.set_yscale("log")

@@ -157,9 +157,9 @@ class GAN(Method):
                     penalty = gradient_penalty(D, real, fake, y)
                     loss_d = loss_d + m.gradient_penalty * penalty
                 if r1_now:
-                    self.last_r1 = r1_penalty(real_scores, real_seen)
-                    loss_d = loss_d + m.r1 / 2 * m.r1_every * self.last_r1
-                    self.last_r1 = self.last_r1.detach()
+                    r1 = r1_penalty(real_scores, real_seen)
+                    loss_d = loss_d + m.r1 / 2 * m.r1_every * r1
+                    self.last_r1 = r1.detach()
             self.opt_discriminator.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_discriminator.step()
