@@ -216,7 +216,10 @@ class GAN(Method):
             return self.sample(count, seed=seed), max(1, int(count ** 0.5))
         per_class = max(1, count // self.info.num_classes)
         labels = torch.arange(self.info.num_classes).repeat_interleave(per_class)
-        return self.sample(len(labels), labels=labels, seed=seed), per_class
+        # A row per class reads well up to ~16 images; with few classes (female/male: 32 each) a row of 8,
+        # each class filling whole rows, keeps the grid square.
+        nrow = per_class if per_class <= 16 or per_class % 8 else 8
+        return self.sample(len(labels), labels=labels, seed=seed), nrow
 
     def discriminator_scores(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         self.discriminator.eval()
