@@ -3,6 +3,7 @@
 MLP GAN, DCGAN, conditional GAN, WGAN (weight clipping), WGAN-GP, LSGAN and hinge GAN are recipes of it.
 """
 from dataclasses import dataclass, field
+from functools import partial
 
 import torch
 import torch.nn as nn
@@ -11,11 +12,14 @@ from ..data.attributes import attribute_sizes
 from ..errors import GanforgeError
 from ..config_ranges import FRACTION, NON_NEGATIVE, POSITIVE, RATE, declare_ranges
 from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, dcgan_init
+from ..nets.diffaugment import diff_augment, parse_policy
+from ..nets.spectral import apply_spectral_norm
 from ..registry import register
 from .base import Method, adam, latent_noise, seeded
 from .ema import EMA
 from .gan_losses import LOSSES, discriminator_loss, generator_loss, gradient_penalty
 from .gan_monitor import discriminator_stats
+from .regularizers import r1_penalty
 
 
 @dataclass
@@ -35,10 +39,17 @@ class GanConfig:
     clip_value: float = 0.0  # WGAN weight clipping; 0 = off
     gradient_penalty: float = 0.0  # WGAN-GP weight (10 in the paper); 0 = off
     optimizer: str = "adam"  # adam | rmsprop
+    # Different rates for G and D are the two time-scale update rule (TTUR, Heusel et al. 2017).
     lr_generator: float = 2e-4
     lr_discriminator: float = 2e-4
     betas: list[float] = field(default_factory=lambda: [0.5, 0.999])
-    ema_decay: float = 0.0  # generator EMA for sampling; 0 = off
+    ema_decay: float = 0.0  # generator EMA for sampling (e.g. Karras et al. 2018, Yazici et al. 2019); 0 = off
+    # Techniques of the improved (-plus) recipes, each off by default (benchmarks/ABLATION.md measures them):
+    diffaugment: str = ""  # DiffAugment (Zhao et al. 2020) of D's real and fake inputs: color,translation,cutout
+    spectral_norm: bool = False  # spectral normalisation of D's weights (Miyato et al. 2018)
+    conditioning: str = "concat"  # D's label head: concat | projection (Miyato & Koyama 2018)
+    r1: float = 0.0  # R1 (Mescheder et al. 2018): r1/2 * E||grad D(x_real)||^2 added to D's loss; 0 = off
+    r1_every: int = 1  # lazy R1 (StyleGAN2, Karras et al. 2020): every N-th step only, weighted N
 
 
 declare_ranges(GanConfig, latent_dim=POSITIVE, features=POSITIVE, mlp_hidden=POSITIVE, dropout=FRACTION,
@@ -51,13 +62,18 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
     sizes = attribute_sizes(class_names)
     # One attribute: a plain class count (the checkpoints of single-label runs keep their layout).
     classes = (sizes[0] if len(sizes) == 1 else sizes) if cfg.conditional else 0
+    if cfg.conditioning not in ("concat", "projection"):
+        raise GanforgeError(f"unknown model.conditioning '{cfg.conditioning}': use concat or projection")
     if cfg.architecture == "mlp":
+        if cfg.conditioning == "projection":
+            raise GanforgeError("model.conditioning=projection needs model.architecture=dcgan; use concat")
         generator = MLPGenerator(cfg.latent_dim, image_shape, cfg.mlp_hidden, classes, cfg.embed_dim)
         discriminator = MLPDiscriminator(image_shape, cfg.mlp_hidden[::-1], cfg.dropout, classes, cfg.embed_dim)
     elif cfg.architecture == "dcgan":
         try:
             generator = DCGANGenerator(cfg.latent_dim, image_shape, cfg.features, classes, cfg.embed_dim)
-            discriminator = DCGANDiscriminator(image_shape, cfg.features, cfg.d_norm, classes, cfg.embed_dim)
+            discriminator = DCGANDiscriminator(image_shape, cfg.features, cfg.d_norm, classes, cfg.embed_dim,
+                                               cfg.conditioning)
         except ValueError as err:
             raise GanforgeError(f"{err} (set data.image_size)") from None
     else:
@@ -65,6 +81,8 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
     if cfg.init == "dcgan":
         dcgan_init(generator)
         dcgan_init(discriminator)
+    if cfg.spectral_norm:  # after init: it reparametrises the initialised weights
+        apply_spectral_norm(discriminator)
     return generator, discriminator
 
 
@@ -88,6 +106,15 @@ class GAN(Method):
         if m.conditional and info.num_classes < 2:
             raise GanforgeError("model.conditional=true needs labelled data (class sub-folders or MNIST); "
                                 "this dataset has no labels")
+        try:
+            parse_policy(m.diffaugment)
+        except ValueError as err:
+            raise GanforgeError(f"model.diffaugment: {err}") from None
+        if m.r1 < 0 or m.r1_every < 1:
+            raise GanforgeError(f"model.r1={m.r1}, model.r1_every={m.r1_every}: use r1 >= 0 and r1_every >= 1")
+        # The same kind of random transform for real and fake images, in D's step and in G's step.
+        self.augment = partial(diff_augment, policy=m.diffaugment) if m.diffaugment else (lambda images: images)
+        self.last_r1 = torch.zeros(())
         self.batches_per_step = m.n_critic
         self.generator_steps = 0
         conv = m.architecture == "dcgan"
@@ -131,14 +158,22 @@ class GAN(Method):
         for i, (real, y) in enumerate(zip(real_chunks, label_chunks)):
             # Only the last critic step keeps G's graph: its fakes are reused for the generator step.
             last = i == critic_steps - 1
+            r1_now = m.r1 > 0 and self.generator_steps % m.r1_every == 0
             with self.autocast():
                 with torch.set_grad_enabled(last):
                     fake = G(self.noise(real.shape[0]), y)
-                real_scores, fake_scores = D(real, y).float(), D(fake.detach(), y).float()
+                real_seen = self.augment(real)
+                if r1_now:  # R1 differentiates D at the real images as D sees them (augmented)
+                    real_seen = real_seen.detach().requires_grad_(True)
+                real_scores, fake_scores = D(real_seen, y).float(), D(self.augment(fake.detach()), y).float()
                 loss_d = discriminator_loss(m.loss, real_scores, fake_scores)
                 if m.gradient_penalty > 0:
                     penalty = gradient_penalty(D, real, fake, y)
                     loss_d = loss_d + m.gradient_penalty * penalty
+                if r1_now:
+                    r1 = r1_penalty(real_scores, real_seen)
+                    loss_d = loss_d + m.r1 / 2 * m.r1_every * r1
+                    self.last_r1 = r1.detach()
             self.opt_discriminator.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_discriminator.step()
@@ -149,7 +184,7 @@ class GAN(Method):
         if self.freeze_d_for_g:
             self.discriminator.requires_grad_(False)
         with self.autocast():
-            loss_g = generator_loss(m.loss, D(fake, y).float())
+            loss_g = generator_loss(m.loss, D(self.augment(fake), y).float())
         self.opt_generator.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_generator.step()
@@ -162,6 +197,8 @@ class GAN(Method):
                 **discriminator_stats(m.loss, real_scores.detach(), fake_scores.detach())}
         if m.gradient_penalty > 0:
             logs["gradient_penalty"] = penalty.detach()
+        if m.r1 > 0:  # the latest penalty (lazy R1 computes it every r1_every steps)
+            logs["r1_penalty"] = self.last_r1
         return logs
 
     @property

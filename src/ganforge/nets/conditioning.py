@@ -30,11 +30,14 @@ class LabelEmbedding(nn.Module):
             return x
         if labels is None:
             raise ValueError("this network is conditional: pass class labels")
+        return torch.cat([x, *(part.to(x.dtype) for part in self.vectors(labels))], dim=1)
+
+    def vectors(self, labels: torch.Tensor) -> list[torch.Tensor]:
+        """One embedding per attribute of each label (one in all for plain classes), each [N, dim / attributes]."""
         if self.embed is not None:
-            return torch.cat([x, self.embed(labels).to(x.dtype)], dim=1)
-        parts = [embed((labels // stride) % size).to(x.dtype)
-                 for embed, stride, size in zip(self.attributes, self.strides, self.sizes)]
-        return torch.cat([x, *parts], dim=1)
+            return [self.embed(labels)]
+        return [embed((labels // stride) % size)
+                for embed, stride, size in zip(self.attributes, self.strides, self.sizes)]
 
 
 class ScoreHead(nn.Module):

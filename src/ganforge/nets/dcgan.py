@@ -5,6 +5,7 @@ import torch.nn as nn
 from .conditioning import LabelEmbedding, ScoreHead
 from .init import norm_2d
 from .layout import memory_format_of
+from .projection import ProjectionHead
 from .strided_conv import StridedConv2d, StridedConvTranspose2d
 
 
@@ -41,10 +42,11 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """Conv trunk -> features; the label embedding joins the features in the score head."""
+    """Conv trunk -> features; the label joins the features in the score head: concatenated with its embedding
+    (`concat`), or as an inner product with it (`projection`, Miyato & Koyama 2018)."""
 
     def __init__(self, image_shape: tuple[int, int, int], features: int = 64, norm: str = "batch",
-                 num_classes: int | list[int] = 0, embed_dim: int = 32):
+                 num_classes: int | list[int] = 0, embed_dim: int = 32, conditioning: str = "concat"):
         super().__init__()
         channels, size, _ = image_shape
         start, downs = dcgan_layout(size)
@@ -54,7 +56,12 @@ class DCGANDiscriminator(nn.Module):
                        nn.LeakyReLU(0.2, True)]
             width *= 2
         self.trunk = nn.Sequential(*layers)
-        self.head = ScoreHead(width * start * start, num_classes, embed_dim)
+        if conditioning == "projection" and num_classes:
+            self.head = ProjectionHead(width * start * start, num_classes)
+        elif conditioning in ("concat", "projection"):
+            self.head = ScoreHead(width * start * start, num_classes, embed_dim)
+        else:
+            raise ValueError(f"unknown conditioning '{conditioning}': use concat or projection")
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         return self.head(self.trunk(images), labels)

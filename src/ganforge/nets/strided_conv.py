@@ -49,8 +49,9 @@ MIN_CHANNELS = 32  # below this on either side oneDNN's own kernel was faster (1
 
 
 def _fast_path(module, x: torch.Tensor) -> bool:
+    # parameters(), not module.weight: a spectrally normalised weight would run its power iteration twice.
     return (min(module.in_channels, module.out_channels) >= MIN_CHANNELS and x.device.type == "cpu"
-            and torch.is_grad_enabled() and module.weight.requires_grad
+            and torch.is_grad_enabled() and any(p.requires_grad for p in module.parameters())
             and torch.is_autocast_enabled("cpu") and torch.get_autocast_dtype("cpu") == torch.bfloat16)
 
 

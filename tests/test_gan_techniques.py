@@ -1,0 +1,177 @@
+"""The improved-recipe techniques of the GAN method: DiffAugment, spectral norm, projection head, R1."""
+import pytest
+import torch
+import torch.nn as nn
+
+from ganforge import train
+from ganforge.checkpoint import load_checkpoint
+from ganforge.config import load_config
+from ganforge.errors import GanforgeError
+from ganforge.methods.base import DataInfo
+from ganforge.methods.regularizers import r1_penalty
+from ganforge.nets import DCGANDiscriminator
+from ganforge.nets.diffaugment import POLICIES, diff_augment
+from ganforge.nets.projection import ProjectionHead
+from ganforge.nets.spectral import apply_spectral_norm
+from ganforge.trainer import build_method
+from conftest import TINY
+from test_resume import assert_same_state
+
+ALL = "color,translation,cutout"
+
+
+@pytest.mark.parametrize("policy", [*POLICIES, ALL])
+def test_diffaugment_keeps_shape_changes_images_and_passes_gradients(policy):
+    torch.manual_seed(0)
+    x = torch.rand(6, 3, 16, 16, requires_grad=True)
+    out = diff_augment(x, policy)
+    assert out.shape == x.shape
+    assert not torch.allclose(out, x)
+    out.square().sum().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0
+
+
+def test_diffaugment_is_one_random_draw_from_the_global_rng():
+    x = torch.rand(4, 3, 16, 16)
+    torch.manual_seed(3)
+    a = diff_augment(x, ALL)
+    torch.manual_seed(3)
+    b = diff_augment(x.clone(), ALL)
+    assert torch.equal(a, b)  # the same seed: the same transforms on the same images
+    assert not torch.equal(a, diff_augment(x, ALL))  # the next draw differs
+    assert torch.equal(diff_augment(x, ""), x)
+
+
+def test_diffaugment_translation_shifts_content_and_fills_zeros():
+    x = torch.ones(32, 1, 8, 8)
+    out = diff_augment(x, "translation")
+    assert set(out.unique().tolist()) <= {0.0, 1.0}
+    assert (out == 0).any() and out.sum() > 0
+
+
+def test_gan_augments_real_and_fake_in_d_and_g_steps(monkeypatch):
+    """Each D call of a step sees augmented images: real and fake in D's step, fake again in G's step."""
+    import ganforge.methods.gan as gan_module
+    seen = []
+
+    def recording(images, policy):
+        seen.append((tuple(images.shape), policy, images.requires_grad))
+        return diff_augment(images, policy)
+    monkeypatch.setattr(gan_module, "diff_augment", recording)
+    cfg = load_config("mnist-dcgan", [*TINY, "model.diffaugment=color,cutout"])
+    method = build_method(cfg, DataInfo((3, 32, 32), []), torch.device("cpu"))
+    method.train_step((torch.rand(8, 3, 32, 32) * 2 - 1, torch.zeros(8, dtype=torch.long)))
+    assert [(s, p) for s, p, _ in seen] == [((8, 3, 32, 32), "color,cutout")] * 3
+    assert [grad for *_, grad in seen] == [False, False, True]  # real, detached fake, fake with G's graph
+
+
+def test_spectral_norm_makes_each_weight_unit_norm():
+    torch.manual_seed(0)
+    d = apply_spectral_norm(DCGANDiscriminator((3, 32, 32), 8, "none", 4, 4, "projection"))
+    normalised = [m for m in d.modules() if hasattr(m, "parametrizations")]
+    assert len(normalised) == 5  # three convs, psi, the label embedding
+    x, y = torch.randn(8, 3, 32, 32), torch.arange(8) % 4
+    for _ in range(20):  # power iterations run in training-mode forwards
+        d(x, y)
+    d.eval()
+    for m in normalised:
+        sigma = torch.linalg.matrix_norm(m.weight.detach().flatten(1), ord=2)
+        assert sigma == pytest.approx(1.0, abs=0.05)
+    buffers = [k for k in d.state_dict() if k.endswith(("_u", "_v"))]
+    assert len(buffers) == 2 * len(normalised)  # the power-iteration vectors are saved with the weights
+
+
+@pytest.mark.parametrize("classes", [4, [2, 3]])
+def test_projection_score_depends_on_the_label(classes):
+    torch.manual_seed(0)
+    head = ProjectionHead(12, classes)
+    features = torch.randn(1, 3, 2, 2).expand(6, -1, -1, -1)  # one image, six labels
+    scores = head(features, torch.arange(6) % (4 if classes == 4 else 6))
+    assert scores.shape == (6,)
+    assert len(set(scores.round(decimals=5).tolist())) == (4 if classes == 4 else 6)
+
+
+def test_projection_with_attributes_is_a_sum_of_per_attribute_projections():
+    torch.manual_seed(0)
+    head = ProjectionHead(5, [2, 3])
+    phi = torch.randn(6, 5)
+    labels = torch.arange(6)  # combined index = gender * 3 + age
+    gender, age = head.labels.attributes
+    expected = (head.psi(phi).squeeze(1) + (gender.weight[labels // 3] * phi).sum(1)
+                + (age.weight[labels % 3] * phi).sum(1))
+    assert torch.allclose(head(phi, labels), expected, atol=1e-6)
+
+
+def test_r1_is_zero_for_a_constant_discriminator_and_positive_otherwise():
+    x = torch.randn(4, 3, 8, 8, requires_grad=True)
+    constant = x.sum((1, 2, 3)) * 0 + 1
+    assert r1_penalty(constant, x).item() == 0
+    d = nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 1))
+    penalty = r1_penalty(d(x).squeeze(1), x)
+    assert penalty.item() > 0
+    penalty.backward()  # the penalty trains D: it has a gradient w.r.t. D's weights
+    assert d[1].weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize("override, message", [
+    ("model.diffaugment=color,flip", "model.diffaugment"),
+    ("model.conditioning=film", "model.conditioning"),
+    ("model.r1_every=0", "model.r1"),
+])
+def test_bad_technique_settings_raise_one_clear_error(override, message):
+    cfg = load_config("mnist-dcgan", [*TINY, override])
+    with pytest.raises(GanforgeError, match=message):
+        build_method(cfg, DataInfo((3, 32, 32), []), torch.device("cpu"))
+
+
+def test_projection_needs_the_dcgan_architecture():
+    cfg = load_config("mnist-dcgan", [*TINY, "model.architecture=mlp", "model.conditional=true",
+                                      "model.conditioning=projection", "model.mlp_hidden=[16]"])
+    with pytest.raises(GanforgeError, match="model.conditioning=projection"):
+        build_method(cfg, DataInfo((3, 32, 32), ["a", "b"]), torch.device("cpu"))
+
+
+def test_techniques_off_keep_the_textbook_state_layout():
+    cfg = load_config("mnist-cgan", TINY)
+    method = build_method(cfg, DataInfo((3, 32, 32), ["a", "b"]), torch.device("cpu"))
+    keys = set(method.discriminator.state_dict())
+    assert "head.score.0.weight" in keys and not any("parametrizations" in k for k in keys)
+
+
+EVERYTHING = ["model.conditional=true", "model.diffaugment=color,translation,cutout", "model.spectral_norm=true",
+              "model.d_norm=none", "model.loss=hinge", "model.conditioning=projection", "model.r1=1",
+              "model.r1_every=2", "model.ema_decay=0.9", "model.lr_discriminator=4e-4"]
+
+
+def test_resume_is_bit_identical_with_every_technique_on(image_folder, tmp_path):
+    overrides = [*TINY, *EVERYTHING, f"data.root={image_folder}", "data.name=folder", "train.checkpoint_every=1000",
+                 "train.sample_every=1000", "train.log_every=2"]
+    straight = train("mnist-dcgan", [*overrides, f"train.out_dir={tmp_path / 'a'}"], steps=8, announce=lambda *a: None)
+    halfway = train("mnist-dcgan", [*overrides, f"train.out_dir={tmp_path / 'b'}"], steps=3, announce=lambda *a: None)
+    resumed = train(resume=halfway, steps=8, announce=lambda *a: None)
+    a, b = load_checkpoint(straight), load_checkpoint(resumed)
+    assert a["step"] == b["step"] == 8
+    assert any("parametrizations" in k and k.endswith("_u") for k in a["method"]["discriminator"])
+    assert_same_state(a["method"], b["method"])
+    log = (resumed / "metrics.csv").read_text()
+    assert "r1_penalty" in log.splitlines()[0]
+
+
+def test_spectral_norm_runs_one_power_iteration_per_forward_on_the_bf16_path():
+    from ganforge.nets.strided_conv import StridedConv2d
+    conv = apply_spectral_norm(StridedConv2d(32, 32, 4, 2, 1))
+    calls = []
+    conv.parametrizations.weight[0].register_forward_hook(lambda *a: calls.append(1))
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        conv(torch.randn(2, 32, 8, 8)).float().sum().backward()
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("plus, textbook", [("mnist-dcgan-plus", "mnist-dcgan"), ("faces-dcgan-plus", "faces-dcgan"),
+                                            ("faces-cgan-plus", "faces-cgan")])
+def test_plus_recipes_keep_the_textbook_data_and_the_textbook_stays_plain(plus, textbook):
+    improved, plain = load_config(plus), load_config(textbook)
+    assert improved.data == plain.data
+    m = plain.model
+    assert (m.ema_decay, m.diffaugment, m.spectral_norm, m.conditioning, m.r1) == (0.0, "", False, "concat", 0.0)
+    assert improved.model != plain.model
