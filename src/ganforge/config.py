@@ -65,7 +65,7 @@ class TrainConfig:
 
 declare_ranges(TrainConfig, batch_size=POSITIVE, steps=NON_NEGATIVE, epochs=NON_NEGATIVE, minutes=NON_NEGATIVE,
                seed=NON_NEGATIVE, log_every=POSITIVE, sample_every=POSITIVE, checkpoint_every=POSITIVE,
-               checkpoint_minutes=NON_NEGATIVE, keep_every=NON_NEGATIVE, sample_count=POSITIVE,
+               checkpoint_minutes=NON_NEGATIVE, keep_every=NON_NEGATIVE, progress_every=POSITIVE, sample_count=POSITIVE,
                threads=NON_NEGATIVE)
 
 

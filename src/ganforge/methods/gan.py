@@ -54,7 +54,8 @@ class GanConfig:
 
 declare_ranges(GanConfig, latent_dim=POSITIVE, features=POSITIVE, mlp_hidden=POSITIVE, dropout=FRACTION,
                embed_dim=POSITIVE, n_critic=POSITIVE, clip_value=NON_NEGATIVE, gradient_penalty=NON_NEGATIVE,
-               lr_generator=RATE, lr_discriminator=RATE, betas=FRACTION, ema_decay=FRACTION)
+               lr_generator=RATE, lr_discriminator=RATE, betas=FRACTION, ema_decay=FRACTION,
+               r1=NON_NEGATIVE, r1_every=POSITIVE)
 
 
 def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
@@ -110,8 +111,6 @@ class GAN(Method):
             parse_policy(m.diffaugment)
         except ValueError as err:
             raise GanforgeError(f"model.diffaugment: {err}") from None
-        if m.r1 < 0 or m.r1_every < 1:
-            raise GanforgeError(f"model.r1={m.r1}, model.r1_every={m.r1_every}: use r1 >= 0 and r1_every >= 1")
         # The same kind of random transform for real and fake images, in D's step and in G's step.
         self.augment = partial(diff_augment, policy=m.diffaugment) if m.diffaugment else (lambda images: images)
         self.last_r1 = torch.zeros(())
