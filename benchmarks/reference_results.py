@@ -29,7 +29,7 @@ from ganforge.checkpoint import load_checkpoint  # noqa: E402
 from ganforge.config import EvalConfig  # noqa: E402
 from ganforge.metrics import evaluate_method  # noqa: E402
 from ganforge.metrics.context import is_mnist  # noqa: E402
-from ganforge.run_log import append_metrics  # noqa: E402
+from ganforge.run_log import append_metrics, read_metrics  # noqa: E402
 from ganforge.viz import save_grid  # noqa: E402
 from faces_table import write_faces_markdown  # noqa: E402  (beside this file)
 
@@ -66,12 +66,14 @@ def evaluate_recipe(recipe: str, run_dir: Path, args) -> dict:
     inception_names, names, split = recipe_metrics(trained)
     settings = EvalConfig(n=args.n, real_n=10000, split=split, seed=args.seed, weights=args.weights)
     start = time.perf_counter()
-    # The classifier metrics are cheap: always on n images; the Inception ones on fid_n (~0.1-0.2 s an image).
-    records = evaluate_method(trained.method, trained.config.data, replace(settings, n=args.fid_n or args.n),
-                              trained.step, "reference_results", inception_names, announce=print)
-    records += evaluate_method(trained.method, trained.config.data, settings, trained.step, "reference_results",
-                               names, announce=print)
-    append_metrics(run_dir / "metrics.jsonl", records)
+    records = recorded(run_dir, trained.step, args) if args.recorded else []
+    if not records:
+        # The classifier metrics are cheap: always on n images; the Inception ones on fid_n (~0.1-0.2 s an image).
+        records = evaluate_method(trained.method, trained.config.data, replace(settings, n=args.fid_n or args.n),
+                                  trained.step, "reference_results", inception_names, announce=print)
+        records += evaluate_method(trained.method, trained.config.data, settings, trained.step,
+                                   "reference_results", names, announce=print)
+        append_metrics(run_dir / "metrics.jsonl", records)
     grid = Path(args.images) / f"{recipe}.png"
     images, nrow = trained.method.fixed_grid(100 if trained.conditional else 64, args.seed)
     save_grid(images, grid, nrow=nrow)
@@ -80,6 +82,16 @@ def evaluate_recipe(recipe: str, run_dir: Path, args) -> dict:
             "train_minutes": round(checkpoint["elapsed_s"] / 60, 2), "threads": args.threads,
             "eval_seconds": round(time.perf_counter() - start, 1), "grid": str(grid),
             "faces": not is_mnist(trained.config.data), **{r["metric"]: r for r in records}}
+
+
+def recorded(run_dir: Path, step: int, args) -> list[dict]:
+    """This script's records of an earlier call for the same step (--recorded): the table without evaluating
+    again. The newest record of each metric wins."""
+    latest = {}
+    for r in read_metrics(run_dir / "metrics.jsonl"):
+        if r.get("source") == "reference_results" and r.get("step") == step:
+            latest[r["metric"]] = r
+    return list(latest.values())
 
 
 def cell(row: dict, name: str, digits: int = 2) -> str:
@@ -153,6 +165,9 @@ def main() -> None:
     parser.add_argument("--images", default=str(REPO / "benchmarks" / "results"), help="sample grids")
     parser.add_argument("--results", default=str(REPO / "benchmarks" / "RESULTS.md"))
     parser.add_argument("--reuse", action="store_true", help="evaluate existing runs under --out, no training")
+    parser.add_argument("--recorded", action="store_true",
+                        help="with --reuse: tabulate the records an earlier evaluation wrote, evaluating only runs "
+                             "that have none")
     parser.add_argument("--train-only", action="store_true", help="train (or reuse) every recipe, evaluate later")
     parser.add_argument("overrides", nargs="*", help="key=value for every recipe (e.g. data.root=DIR)")
     args = parser.parse_args()
