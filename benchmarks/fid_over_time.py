@@ -7,7 +7,7 @@
 Each RUN is a run folder, or a folder holding run folders (its newest finished one is used), trained with
 `eval.every=N`: its metrics.jsonl has the metric at every N-th step. A step's training time comes from
 metrics.csv (`time_s`, evaluation time excluded), interpolated between logged steps; CPU-minutes = minutes x
-train.threads.
+train.threads. `time_s` is wall-clock time: train on cores nothing else uses (as ablation.py pins its runs).
 """
 import argparse
 import csv
