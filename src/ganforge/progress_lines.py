@@ -9,8 +9,9 @@ import time
 
 
 def is_terminal() -> bool:
-    """The bar only when both streams are terminals: tqdm draws on stderr, the run's messages go to stdout."""
-    return all(getattr(stream, "isatty", lambda: False)() for stream in (sys.stdout, sys.stderr))
+    """The bar when both streams are terminals (tqdm draws on stderr, the run's messages go to stdout) or in a
+    notebook (tqdm.auto draws a widget there)."""
+    return "ipykernel" in sys.modules or all(getattr(s, "isatty", lambda: False)() for s in (sys.stdout, sys.stderr))
 
 
 def duration(seconds: float) -> str:
