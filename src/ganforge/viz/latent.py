@@ -1,5 +1,6 @@
 """Pictures of a latent space: scatter of encodings, GIFs of paths, samples ranked by a discriminator."""
 import math
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -116,8 +117,8 @@ def save_label_rows(rows: torch.Tensor, column_names: list[str], path: Path | st
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
-    if title:
-        ax.set_xlabel(title, fontsize=9)
+    if title:  # wrapped to the figure's width: a two-column grid is narrower than the sentence
+        ax.set_xlabel(textwrap.fill(title, width=max(24, int(fig.get_figwidth() * 11))), fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
