@@ -59,14 +59,14 @@ class TrainConfig:
     out_dir: str = "runs"
     name: str = ""  # run folder out_dir/NAME (`--name`); "" = RECIPE-DATE-TIME
     progress: bool = True  # a bar on a terminal, plain lines in a file (CI, nohup); false: silent
-    progress_every: float = 30.0  # seconds between plain progress lines when the output is not a terminal
+    progress_every: float = 30.0  # seconds between plain progress lines when the output is not a terminal (0: every step)
     tensorboard: bool = True
 
 
 declare_ranges(TrainConfig, batch_size=POSITIVE, steps=NON_NEGATIVE, epochs=NON_NEGATIVE, minutes=NON_NEGATIVE,
                seed=NON_NEGATIVE, log_every=POSITIVE, sample_every=POSITIVE, checkpoint_every=POSITIVE,
-               checkpoint_minutes=NON_NEGATIVE, keep_every=NON_NEGATIVE, progress_every=POSITIVE, sample_count=POSITIVE,
-               threads=NON_NEGATIVE)
+               checkpoint_minutes=NON_NEGATIVE, keep_every=NON_NEGATIVE, progress_every=NON_NEGATIVE,
+               sample_count=POSITIVE, threads=NON_NEGATIVE)
 
 
 @dataclass
