@@ -80,7 +80,8 @@ def evaluate_recipe(recipe: str, run_dir: Path, args) -> dict:
     checkpoint = load_checkpoint(run_dir)
     return {"recipe": recipe, "run": str(run_dir), "steps": trained.step,
             "train_minutes": round(checkpoint["elapsed_s"] / 60, 2), "threads": args.threads,
-            "eval_seconds": round(time.perf_counter() - start, 1), "grid": str(grid),
+            "eval_seconds": round(sum(r.get("seconds", 0) for r in records) if args.recorded
+                                  else time.perf_counter() - start, 1), "grid": str(grid),
             "faces": not is_mnist(trained.config.data), **{r["metric"]: r for r in records}}
 
 

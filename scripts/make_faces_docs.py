@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--runs", required=True, help="folder of the faces reference runs")
     parser.add_argument("--unconditional", default="faces-dcgan-plus", help="recipe for walks, ranking, arithmetic")
     parser.add_argument("--conditional", default="faces-cgan-plus", help="recipe for the gender rows")
-    parser.add_argument("--two-labels", default="faces-cgan-gender-age", help="recipe for the gender x age rows")
+    parser.add_argument("--two-labels", default="faces-cgan-gender-age-plus", help="recipe for the gender x age rows")
     parser.add_argument("--arithmetic", help="A/B/C cells of the numbered grid, e.g. 3,17,40/5,9,22/11,12,30")
     parser.add_argument("--work", default="/tmp/ganforge-faces-docs")
     args = parser.parse_args()
@@ -71,15 +71,25 @@ def main() -> None:
     ganforge("sample", cond, "--label-rows", "6", "--seed", "0", "-o", str(OUT / "gender-rows.png"))
     ganforge("sample", two, "--label-rows", "4", "--attribute", "age", "--label", "female", "--seed", "0",
              "-o", str(OUT / "age-rows-female.png"))
+    for recipe in ("faces-dcgan", "faces-wgan", "faces-wgan-gp"):  # the textbook runs, same seed
+        ganforge("sample", str(newest_run(runs, recipe)), "-n", "32", "--nrow", "8", "--seed", "0",
+                 "-o", str(OUT / f"{recipe}.png"))
+    ganforge("sample", cond, "-n", "32", "--nrow", "8", "--label", "female", "--seed", "0",
+             "-o", str(OUT / "female.png"))
+    ganforge("sample", str(newest_run(runs, "faces-cgan")), "--label-rows", "6", "--seed", "0",
+             "-o", str(OUT / "gender-rows-textbook.png"))
     ganforge("interpolate", uncond, "--pairs", "4", "--steps", "8", "--seed", "1", "-o",
              str(OUT / "interpolation.png"), "--gif", str(OUT / "interpolation.gif"))
     ganforge("rank", uncond, "-n", "256", "--top", "8", "--bottom", "8", "--seed", "0", "-o", str(OUT / "ranked.png"))
-    ganforge("arithmetic", uncond, "--grid", "--count", "64", "--seed", "0", "-o", str(OUT / "numbered-grid.png"))
+    ganforge("arithmetic", uncond, "--grid", "--count", "64", "--seed", "0", "-o", str(work / "numbered-grid.png"))
     if args.arithmetic:
         a, b, c = args.arithmetic.split("/")
         ganforge("arithmetic", uncond, "--count", "64", "--seed", "0", "--a", a, "--b", b, "--c", c,
                  "-o", str(OUT / "arithmetic.png"))
-    print(f"pictures in {OUT}")
+    for png in OUT.glob("*.png"):  # 256 colours: a third of the bytes, no visible change on these grids
+        Image.open(png).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT,
+                                                dither=Image.Dither.NONE).save(png, optimize=True)
+    print(f"pictures in {OUT}; pick the arithmetic cells from {work / 'numbered-grid.png'}")
 
 
 if __name__ == "__main__":

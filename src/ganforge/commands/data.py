@@ -12,7 +12,8 @@ def add(sub) -> None:
     check.add_argument("--channels", type=int, default=3, choices=(1, 3),
                        help="training channels; 3 flags greyscale files among colour ones (default 3)")
     check.add_argument("--label-pattern", metavar="PATTERN",
-                       help="labels from file names: a preset (utkface-gender, utkface-race) or a regex with "
+                       help="labels from file names: a preset (utkface-gender, utkface-age, utkface-race; several "
+                            "joined by commas) or a regex with "
                             "(?P<label>...); default: class sub-folders when there are any")
     check.add_argument("--labels", choices=("auto", "folders", "none"), default="auto",
                        help="as data.labels: auto uses class sub-folders when every image is in one (default)")
