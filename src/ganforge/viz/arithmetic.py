@@ -27,20 +27,12 @@ def save_numbered_grid(images: torch.Tensor, path: Path | str, nrow: int | None 
     path.parent.mkdir(parents=True, exist_ok=True)
     nrow = nrow or max(1, math.ceil(math.sqrt(len(images))))
     rows = math.ceil(len(images) / nrow)
-    fig, axes = plt.subplots(rows, nrow, figsize=(nrow * 1.0 + 0.2, rows * 1.0 + (0.4 if title else 0.1)),
-                             squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
+    fig, axes = blank_cells(rows, nrow, nrow * 1.0 + 0.2, title)
     for i, (ax, image) in enumerate(zip(axes.flat, images)):
         show(ax, image)
         ax.text(1, 1, str(i), fontsize=7, va="top", ha="left", color="black",
                 bbox={"facecolor": "white", "alpha": 0.75, "pad": 1, "linewidth": 0})
-    if title:
-        fig.suptitle(title, fontsize=9)
-    fig.tight_layout(pad=0.2, w_pad=0.1, h_pad=0.1, rect=title_room(fig, title))
-    fig.savefig(path, dpi=DPI)
-    plt.close(fig)
-    return path
+    return finish(fig, path, title, h_pad=0.1)
 
 
 def save_arithmetic(result, path: Path | str, swap: tuple[torch.Tensor, torch.Tensor] | None = None,
@@ -58,10 +50,7 @@ def save_arithmetic(result, path: Path | str, swap: tuple[torch.Tensor, torch.Te
         rows += [(f"A as {swap_names[0]}", list(swap[0]), None, ""), (f"A as {swap_names[1]}", list(swap[1]), None, "")]
     widest = max(len(images) for _, images, _, _ in rows)
     cols = widest + 2  # the cells, a gap, the mean (or exact) image
-    fig, axes = plt.subplots(len(rows), cols, figsize=(cols * 0.9 + 0.9, len(rows) * 1.0 + (0.4 if title else 0.1)),
-                             squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
+    fig, axes = blank_cells(len(rows), cols, cols * 0.9 + 0.9, title)
     for r, (name, images, summary, summary_name) in enumerate(rows):
         axes[r, 0].set_title(name, fontsize=8, loc="left", pad=2)
         for ax, image in zip(axes[r], images):
@@ -69,9 +58,21 @@ def save_arithmetic(result, path: Path | str, swap: tuple[torch.Tensor, torch.Te
         if summary is not None:
             show(axes[r, -1], summary)
             axes[r, -1].set_title(summary_name, fontsize=8, pad=2)
+    return finish(fig, path, title, h_pad=0.3)
+
+
+def blank_cells(rows: int, cols: int, width: float, title: str):
+    """A rows x cols figure of image cells, axes hidden, an inch a row (+ room for the title)."""
+    fig, axes = plt.subplots(rows, cols, figsize=(width, rows * 1.0 + (0.4 if title else 0.1)), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, axes
+
+
+def finish(fig, path: Path, title: str, h_pad: float) -> Path:
     if title:
         fig.suptitle(title, fontsize=9)
-    fig.tight_layout(pad=0.2, w_pad=0.1, h_pad=0.3, rect=title_room(fig, title))
+    fig.tight_layout(pad=0.2, w_pad=0.1, h_pad=h_pad, rect=title_room(fig, title))
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
