@@ -90,4 +90,7 @@ def broadcast_object(obj, ctx: DistContext):
 
 def shutdown(ctx: DistContext) -> None:
     if ctx.distributed and dist.is_initialized():
+        # Rank 0 ends with work of its own (grids, label rows, plots): tearing gloo down on one rank while the
+        # other still holds the connection aborted the process now and then ("terminate called ...").
+        dist.barrier()
         dist.destroy_process_group()
