@@ -2,11 +2,11 @@
 each trained for the same CPU-minutes and seed, evaluated alike; writes benchmarks/ABLATION.md.
 
     GANFORGE_DATA=../shared/data GANFORGE_WEIGHTS=../shared/weights \
-        python benchmarks/ablation.py --base mnist-dcgan --minutes 15 -n 10000 --parallel 2
+        python benchmarks/ablation.py --base mnist-dcgan --minutes 15 -n 10000 --cores 0,1
     python benchmarks/ablation.py --base mnist-dcgan --speed      # ms per training step of each row, one thread
 
-Training runs on one thread per run (wall minutes = CPU-minutes); `--parallel 2` trains two at a time, pinned to
-cores 0 and 1 (`taskset`). Evaluation reuses benchmarks/reference_results.py's: the Inception FID on --fid-n
+Each run trains on one thread for --minutes of its own CPU time (`--cpu-minutes`: evaluation excluded, fair
+even when other processes share the core), one run per core of --cores at a time (`taskset`). Evaluation reuses benchmarks/reference_results.py's: the Inception FID on --fid-n
 images and, for MNIST, the digit metrics on -n. `--reuse` evaluates the newest finished run of each row under
 --out instead of training it again. `--only NAME,...` restricts the rows.
 """
@@ -66,17 +66,17 @@ def rows_for(base: str, only: str) -> list[tuple[str, str, list[str]]]:
 def train_command(recipe: str, overrides: list[str], out: Path, args) -> list[str]:
     return [sys.executable, "-m", "ganforge", "train", recipe, *overrides, "train.threads=1", "train.progress=false",
             "train.tensorboard=false", f"train.seed={args.seed}", f"eval.every={args.eval_every}", *args.overrides,
-            "--minutes", str(args.minutes), "--out", str(out)]
+            "--cpu-minutes", str(args.minutes), "--out", str(out)]
 
 
 def train_rows(rows, args) -> None:
-    """Trains every row that has no finished run (all of them without --reuse), --parallel at a time."""
+    """Trains every row that has no finished run (all of them without --reuse), one per core of --cores at a time."""
     pending = [row for row in rows if not (args.reuse and finished_run(Path(args.out) / row[0]))]
     running: list[tuple[subprocess.Popen, int]] = []
-    cores = list(range(args.parallel))
+    cores = [int(c) for c in args.cores.split(",")]
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "OMP_NUM_THREADS": "1"}
     while pending or running:
-        while pending and len(running) < args.parallel:
+        while pending and len(running) < len(cores):
             name, recipe, overrides = pending.pop(0)
             core = next(c for c in cores if c not in {k for _, k in running})
             command = ["taskset", "-c", str(core), *train_command(recipe, overrides, Path(args.out) / name, args)]
@@ -109,7 +109,7 @@ def evaluate_run(run_dir: Path, grid: Path, args) -> dict:
     save_grid(images, grid, nrow=nrow)
     checkpoint = load_checkpoint(run_dir)
     return {"run": str(run_dir), "steps": trained.step, "grid": str(grid),
-            "ms_per_step": round(1000 * checkpoint["elapsed_s"] / max(trained.step, 1), 1),
+            "ms_per_step": round(1000 * checkpoint.get("cpu_s", checkpoint["elapsed_s"]) / max(trained.step, 1), 1),
             **{r["metric"]: r for r in records}}
 
 
@@ -135,7 +135,8 @@ def write_markdown(results: list[dict], args, command: str) -> str:
         f"# Ablation: what each technique buys {args.base} in {args.minutes:g} CPU-minutes",
         "",
         f"Measured {date.today()}, ganforge {fid['ganforge']}, torch {fid['torch']}: each row trained for "
-        f"{args.minutes:g} minutes on one thread (seed {args.seed}), then evaluated: Inception FID of {fid_n:,} "
+        f"{args.minutes:g} CPU-minutes on one thread (its process CPU time, `--cpu-minutes`; seed {args.seed}), "
+        f"then evaluated: Inception FID of {fid_n:,} "
         f"generated images vs {fid['n_real']:,} {fid['real_data']} images"
         + (f"; digit metrics on {args.n:,} images (benchmarks/RESULTS.md describes them)" if "mnist" in args.base
            else "") + ". Lower FID is better. Regenerate with:",
@@ -203,8 +204,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", default="mnist-dcgan", choices=sorted(ABLATIONS))
     parser.add_argument("--only", default="", help="comma-separated rows (textbook, ema, ..., plus)")
-    parser.add_argument("--minutes", type=float, default=15.0, help="training minutes per row (one thread)")
-    parser.add_argument("--parallel", type=int, default=1, choices=(1, 2), help="runs at a time, one core each")
+    parser.add_argument("--minutes", type=float, default=15.0, help="training CPU-minutes per row (one thread)")
+    parser.add_argument("--cores", default="0", help="cores to pin runs to, one run per core at a time (e.g. 0,1)")
     parser.add_argument("--eval-every", type=int, default=0, help="eval.every for the runs (fid_over_time.py)")
     parser.add_argument("--eval-threads", type=int, default=torch.get_num_threads())
     parser.add_argument("-n", type=int, default=10000, help="generated images for the digit metrics")
@@ -215,7 +216,7 @@ def main() -> None:
     parser.add_argument("--weights", help="FID Inception file (default GANFORGE_WEIGHTS)")
     parser.add_argument("--out", default="", help="run folders (default runs/ablation/BASE)")
     parser.add_argument("--images", default=str(REPO / "benchmarks" / "results" / "ablation"))
-    parser.add_argument("--results", default=str(REPO / "benchmarks" / "ABLATION.md"))
+    parser.add_argument("--results", default="", help="default benchmarks/ABLATION-BASE.md")
     parser.add_argument("--reuse", action="store_true", help="evaluate existing runs under --out, train the rest")
     parser.add_argument("--speed", action="store_true", help="only time each row's training step")
     parser.add_argument("--iters", type=int, default=30, help="--speed: steps timed per row and round")
@@ -223,6 +224,7 @@ def main() -> None:
     parser.add_argument("overrides", nargs="*", help="key=value for every row (e.g. data.root=DIR)")
     args = parser.parse_args()
     args.out = args.out or f"runs/ablation/{args.base}"
+    args.results = args.results or str(REPO / "benchmarks" / f"ABLATION-{args.base}.md")
     rows = rows_for(args.base, args.only)
     if args.speed:
         return speed(rows, args)

@@ -13,6 +13,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def exit_worker(code: int) -> None:
+    """A torchrun worker ends without the interpreter's teardown (see distributed.exit_worker)."""
+    distributed = sys.modules.get("ganforge.distributed")  # never imported: not a training process
+    if distributed is not None:
+        distributed.exit_worker(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     # Overrides may follow options (`train mnist-dcgan --steps 5 data.root=x`), which argparse alone rejects.
@@ -27,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         args.func(args)
     except GanforgeError as err:
         print(f"ganforge: error: {err}", file=sys.stderr)
+        exit_worker(2)
         return 2
+    exit_worker(0)
     return 0
 
 

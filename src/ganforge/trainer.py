@@ -36,7 +36,7 @@ def total_steps(cfg: RunConfig, steps_per_epoch: int) -> float:
         limits.append(cfg.train.steps)
     if cfg.train.epochs > 0:
         limits.append(math.ceil(cfg.train.epochs * steps_per_epoch))
-    if not limits and cfg.train.minutes <= 0:
+    if not limits and cfg.train.minutes <= 0 and cfg.train.cpu_minutes <= 0:
         limits.append(steps_per_epoch)
     return min(limits) if limits else math.inf
 
@@ -74,7 +74,8 @@ class Trainer:
                                   self.ctx.world_size, self.ctx.device, cfg.train.channels_last)
         self.steps_per_epoch = max(1, self.stream.steps_per_epoch // self.method.batches_per_step)
         self.step, self.elapsed_before, self.session_start = 0, 0.0, time.monotonic()
-        self.eval_s = 0.0  # evaluation time this session (held-out and sample scores): not counted against budgets
+        self.cpu_before, self.cpu_start = 0.0, time.process_time()
+        self.eval_s = self.eval_cpu = 0.0  # evaluation time this session (held-out and sample scores): not counted against budgets
         self.held_out, self.last_scores = None, (-1, {})
         self.stop = StopRequest()  # train() hands in one that Ctrl-C and SIGTERM set
         self.saved_step, self.saved_at = None, time.monotonic()
@@ -102,10 +103,15 @@ class Trainer:
         self.stream.load_state_dict(checkpoint["stream"][min(self.ctx.rank, len(checkpoint["stream"]) - 1)])
         set_rng_state(checkpoint["rng"][min(self.ctx.rank, len(checkpoint["rng"]) - 1)])
         self.step, self.elapsed_before = int(checkpoint["step"]), float(checkpoint.get("elapsed_s", 0.0))
+        self.cpu_before = float(checkpoint.get("cpu_s", 0.0))
 
     def elapsed_s(self) -> float:
         """Training wall time over all sessions of this run (evaluation excluded)."""
         return self.elapsed_before + time.monotonic() - self.session_start - self.eval_s
+
+    def cpu_s(self) -> float:
+        """Training CPU time of this process over all sessions of this run (evaluation excluded)."""
+        return self.cpu_before + time.process_time() - self.cpu_start - self.eval_cpu
 
     def save(self, name: str = "last.pt") -> None:
         # Every rank has its own RNG and data position: gather them so resume is exact for each rank.
@@ -114,6 +120,7 @@ class Trainer:
             (self.run_dir / name).parent.mkdir(exist_ok=True)
             save_checkpoint(self.run_dir / name, config=config_to_dict(self.cfg), data_info=asdict(self.info),
                             method=self.method.state_dict(), step=self.step, elapsed_s=self.elapsed_s(),
+                            cpu_s=self.cpu_s(),
                             stream=streams, rng=rngs, versions={"ganforge": __version__, "torch": str(torch.__version__)})
         self.saved_step, self.saved_at = self.step, time.monotonic()
 
@@ -142,6 +149,8 @@ class Trainer:
         bar = progress(budget, self.step, self.ctx.is_main and t.progress, images_per_step, t.progress_every, deadline)
         self.budget, self.deadline = budget, deadline  # read by the run's running mark (run_mark.py)
         self.session_start, self.eval_s, self.saved_at = time.monotonic(), 0.0, time.monotonic()
+        self.cpu_start, self.eval_cpu = time.process_time(), 0.0
+        cpu_end = self.cpu_start + t.cpu_minutes * 60 if t.cpu_minutes > 0 else math.inf
         window = {"start": time.perf_counter(), "steps": 0, "sums": None}
         if self.step == 0 and getattr(self.method, "evaluate_at_start", False):
             self.evaluate()  # the untrained model's held-out scores: the baseline of the curves
@@ -165,6 +174,8 @@ class Trainer:
                 if self.cfg.eval.every > 0 and self.step % self.cfg.eval.every == 0:
                     self.evaluate_samples()
                 if t.minutes > 0 and any_rank(time.monotonic() - self.eval_s >= deadline, self.ctx):
+                    break
+                if t.cpu_minutes > 0 and any_rank(time.process_time() - self.eval_cpu >= cpu_end, self.ctx):
                     break
         except KeyboardInterrupt:  # a second Ctrl-C: the step in progress is half done, so nothing is saved
             bar.close()
@@ -197,7 +208,7 @@ class Trainer:
         methods score a fixed subset during training (eval.held_out_pairs) and the whole split when `final`."""
         if not self.ctx.is_main or type(self.method).evaluate is Method.evaluate:
             return {}
-        start = time.monotonic()
+        start, cpu_start = time.monotonic(), time.process_time()
         if self.held_out is None:
             split = "test" if self.cfg.data.split == "train" else "train"
             self.held_out = load_dataset(replace(self.cfg.data, split=split), lambda *a: None)
@@ -221,6 +232,7 @@ class Trainer:
                                     for name, value in scores.items()])
             self.last_scores = ((self.step, len(data)), scores)
             self.eval_s += time.monotonic() - start  # scoring is not training time: budgets exclude it
+            self.eval_cpu += time.process_time() - cpu_start
         return self.last_scores[1]
 
     def sample_metrics(self) -> list[str]:
@@ -237,7 +249,7 @@ class Trainer:
     def evaluate_samples(self) -> None:
         """Sample-quality metrics (cfg.eval) into metrics.jsonl; best.pt follows the chosen metric. The time it
         takes is not training time, and it draws from private seeded RNGs only, so resume stays exact."""
-        start = time.monotonic()
+        start, cpu_start = time.monotonic(), time.process_time()
         improved = False
         if self.ctx.is_main:
             from .metrics import best_of, evaluate_method, format_record, is_improvement
@@ -259,6 +271,7 @@ class Trainer:
             self.save("best.pt")
             self.announce(f"best.pt: step {self.step}")
         self.eval_s += time.monotonic() - start
+        self.eval_cpu += time.process_time() - cpu_start
 
     @staticmethod
     def accumulate(window: dict, logs: dict) -> None:
@@ -288,17 +301,17 @@ def train(recipe: str | None = None, overrides=(), resume: str | Path | None = N
           **budget) -> Path:
     """Train a recipe (or resume a run) and return its run folder.
 
-    `budget` may hold steps, epochs, minutes; any of them replaces the recipe's budget as a whole. On resume
+    `budget` may hold steps, epochs, minutes, cpu_minutes; any of them replaces the recipe's budget as a whole. On resume
     the saved config is used, with `overrides` and `budget` on top; steps and epochs are totals for the run,
     minutes count from now.
     """
     checkpoint, run_dir = None, None
     given = {k: v for k, v in budget.items() if v is not None}
-    unknown = set(given) - {"steps", "epochs", "minutes"}
+    unknown = set(given) - {"steps", "epochs", "minutes", "cpu_minutes"}
     if unknown:
-        raise TypeError(f"unknown budget {', '.join(sorted(unknown))}: use steps, epochs or minutes")
+        raise TypeError(f"unknown budget {', '.join(sorted(unknown))}: use steps, epochs, minutes or cpu_minutes")
     # A budget given here replaces the recipe's whole budget: `--minutes 10` trains for ten minutes.
-    extra = [f"train.{k}={given.get(k, 0)}" for k in ("steps", "epochs", "minutes")] if given else []
+    extra = [f"train.{k}={given.get(k, 0)}" for k in ("steps", "epochs", "minutes", "cpu_minutes")] if given else []
     if resume is not None:
         checkpoint = load_checkpoint(resume)
         run_dir = Path(resume) if Path(resume).is_dir() else Path(resume).parent

@@ -10,6 +10,8 @@ def add(sub) -> None:
     p.add_argument("--steps", type=int, help="step budget (a total for the run); replaces the recipe's budget")
     p.add_argument("--epochs", type=float, help="epoch budget; replaces the recipe's budget")
     p.add_argument("--minutes", type=float, help="wall-clock budget from now; replaces the recipe's budget")
+    p.add_argument("--cpu-minutes", type=float, help="budget in CPU time of the training process (all threads), "
+                                                     "evaluation excluded; fair on a busy machine")
     p.add_argument("--data-root", help="dataset folder (same as data.root=; GANFORGE_DATA also works)")
     p.add_argument("--out", help="folder for run folders (train.out_dir, default runs)")
     p.add_argument("--name", help="run folder OUT/NAME instead of RECIPE-DATE-TIME (train.name=); "
@@ -32,6 +34,7 @@ def run(args) -> None:
     if args.name:
         overrides.append(f"train.name={args.name}")
     try:
-        train(recipe, overrides, resume=args.resume, steps=args.steps, epochs=args.epochs, minutes=args.minutes)
+        train(recipe, overrides, resume=args.resume, steps=args.steps, epochs=args.epochs, minutes=args.minutes,
+              cpu_minutes=args.cpu_minutes)
     except KeyboardInterrupt:
         sys.exit(130)
