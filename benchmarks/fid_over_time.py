@@ -6,8 +6,9 @@
 
 Each RUN is a run folder, or a folder holding run folders (its newest finished one is used), trained with
 `eval.every=N`: its metrics.jsonl has the metric at every N-th step. A step's training time comes from
-metrics.csv (`time_s`, evaluation time excluded), interpolated between logged steps; CPU-minutes = minutes x
-train.threads. `time_s` is wall-clock time: train on cores nothing else uses (as ablation.py pins its runs).
+metrics.csv (`time_s`, evaluation time excluded), interpolated between logged steps, scaled to the run's CPU
+time where its checkpoint records one (`cpu_s`: runs trained with --cpu-minutes, as ablation.py's); otherwise
+CPU-minutes = minutes x train.threads, which holds on cores nothing else uses.
 """
 import argparse
 import csv
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import torch
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +49,9 @@ def curve(run: Path, metric: str) -> tuple[np.ndarray, np.ndarray]:
     steps = np.array([s for s, _ in points], dtype=float)
     # Step 0 took no time; later steps interpolate between the logged (step, time_s) pairs.
     seconds = np.interp(steps, np.concatenate([[0.0], rows[:, 0]]), np.concatenate([[0.0], rows[:, 1]]))
+    checkpoint = torch.load(run / "last.pt", map_location="cpu", weights_only=False)
+    if checkpoint.get("cpu_s"):  # the run's own CPU time (--cpu-minutes runs): wall time scaled to it
+        return seconds * checkpoint["cpu_s"] / checkpoint["elapsed_s"] / 60, np.array([v for _, v in points])
     return seconds * threads / 60, np.array([v for _, v in points])
 
 
