@@ -5,6 +5,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from ..capabilities import DIRECTIONS
 from ..errors import GanforgeError
 from . import compare, explore, generate, translate, watch
 from .images import DEFAULT_MAX_MEGAPIXELS
@@ -115,7 +116,7 @@ def build_app(runs_dir: str | Path, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
                                           elem_id="image-run")
                     mode = gr.Radio(["translate", "fast style"], value="translate", label="what the run does",
                                     elem_id="image-mode")
-                    direction = gr.Radio(list(translate.DIRECTIONS), value="AtoB", label="direction (CycleGAN)")
+                    direction = gr.Radio(list(DIRECTIONS), value="AtoB", label="direction (CycleGAN)")
                     img_upload = gr.File(file_types=IMAGE_TYPES, label="input image", elem_id="image-upload")
                     img_button = gr.Button("Run", variant="primary", elem_id="image-run-button")
                     with gr.Row():

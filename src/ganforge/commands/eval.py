@@ -1,3 +1,6 @@
+from ..capabilities import DIRECTIONS
+
+
 def add(sub) -> None:
     p = sub.add_parser("eval", help="score a trained run's samples (FID, KID, digit metrics) into RUN/metrics.jsonl",
                        description="Evaluate a run: generated images against the real split, one JSON line with "
@@ -18,7 +21,7 @@ def add(sub) -> None:
     p.add_argument("--runtime", default="auto", choices=["auto", "torch", "onnxruntime"],
                    help="Inception network runtime on a CPU in fp32: auto = ONNX Runtime (same features, ~2x faster)")
     p.add_argument("--batch-size", type=int, default=50, help="images per feature-network batch")
-    p.add_argument("--direction", choices=("AtoB", "BtoA"),
+    p.add_argument("--direction", choices=DIRECTIONS,
                    help="image-to-image runs: which translation to score against its target domain (CycleGAN)")
     p.add_argument("--data-root", help="dataset folder if it moved since training (data.root)")
     p.set_defaults(func=run)
