@@ -124,3 +124,9 @@ class TrainedRun:
             raise GanforgeError(f"n={n}: the number of images must be a whole number >= 1")
         labels = None if label is None else torch.full((n,), self.label_index(label), dtype=torch.long)
         return self.method.sample(n, labels=labels, seed=seed)
+
+
+def load(run: str | Path, device: str = "cpu") -> TrainedRun:
+    """A trained run folder (or checkpoint file), a starter model shipped with ganforge or a published run:
+    `load("runs/x").sample(16, label=3)`, `load("starter:mnist-cgan")`, `load("pretrained:NAME")`."""
+    return TrainedRun(run, device)

@@ -35,7 +35,7 @@ def compare(args) -> None:
 
 def run(args) -> None:
     from .outputs import default_output
-    from .. import load
+    from ..api import load
     from ..data.held_out import held_out_data, pick
     from ..errors import GanforgeError
     if args.compare:
