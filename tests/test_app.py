@@ -158,6 +158,7 @@ class FakeImageRun:
         self.path = tmp_path / "fake-pix2pix"
         self.config = type("Config", (), {"method": "pix2pix"})()
         self.calls = []
+        self.directions = ("AtoB", "BtoA")
 
     def translate(self, image, direction="AtoB"):
         self.calls.append(direction)
@@ -219,7 +220,7 @@ def test_gatys_reports_progress_within_the_step_budget(tmp_path, photo, monkeypa
             on_step(step, steps, 1.0 / step)
         return content
 
-    monkeypatch.setattr(ganforge, "stylize", fake_stylize, raising=False)
+    monkeypatch.setattr("ganforge.style_transfer.stylize", fake_stylize)
     progress = []
     out = translate.gatys(str(photo), str(photo), steps=5, size=64,
                           on_step=lambda step, total, loss: progress.append((step, total)))

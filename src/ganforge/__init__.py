@@ -13,8 +13,8 @@ def train(*args, **kwargs):
 def load(run, device: str = "cpu"):
     """Load a trained run folder (or checkpoint file), a starter model shipped with ganforge or a published run:
     `ganforge.load("runs/x").sample(16, label=3)`, `ganforge.load("starter:mnist-cgan")`, `load("pretrained:NAME")`."""
-    from .api import TrainedRun
-    return TrainedRun(run, device)
+    from .api import load as _load
+    return _load(run, device)
 
 
 def stylize(content, style, *, size: int = 512, steps: int = 200, style_weights=None, on_step=None, **options):

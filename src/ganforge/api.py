@@ -4,6 +4,7 @@ from pathlib import Path
 import torch
 from PIL import Image
 
+from .capabilities import DIRECTIONS, Stylizer, Translator, is_conditional
 from .checkpoint import load_checkpoint
 from .config import load_config
 from .data.attributes import split_attributes
@@ -42,7 +43,7 @@ class TrainedRun:
 
     @property
     def conditional(self) -> bool:
-        return bool(getattr(self.config.model, "conditional", False))
+        return is_conditional(self.method)
 
     @property
     def attributes(self) -> dict[str, list[str]]:
@@ -91,16 +92,16 @@ class TrainedRun:
 
     def stylize(self, image: Image.Image) -> Image.Image:
         """A fast-style run's stylisation of a PIL image, one forward pass, same size as the input."""
-        if not hasattr(self.method, "stylize"):
+        if not isinstance(self.method, Stylizer):
             raise GanforgeError(f"run {self.path} is a '{self.config.method}' run; stylize needs a fast-style run")
         return tensor_to_image(self.method.stylize(image_to_tensor(image)))
 
     @property
     def directions(self) -> tuple[str, ...]:
         """The ways an image-to-image run translates: both for CycleGAN, the trained one for pix2pix."""
-        if not hasattr(self.method, "translate"):
+        if not isinstance(self.method, Translator):
             return ()
-        return ("AtoB", "BtoA") if self.method.two_way else (self.config.data.direction,)
+        return DIRECTIONS if self.method.two_way else (self.config.data.direction,)
 
     def directions_text(self, direction: str | None = None) -> str:
         return direction or self.directions[0] if self.directions else ""
@@ -108,7 +109,7 @@ class TrainedRun:
     def translate(self, image: Image.Image, direction: str | None = None) -> Image.Image:
         """A pix2pix or CycleGAN run's translation of a PIL image, same size as the input (resized to the
         model's size and back). `direction`: AtoB or BtoA for CycleGAN (default AtoB); pix2pix has one."""
-        if not hasattr(self.method, "translate"):
+        if not isinstance(self.method, Translator):
             raise GanforgeError(f"run {self.path} is a '{self.config.method}' run; translate needs a pix2pix or "
                                 "CycleGAN run")
         images = image_to_tensor(image)
@@ -123,3 +124,9 @@ class TrainedRun:
             raise GanforgeError(f"n={n}: the number of images must be a whole number >= 1")
         labels = None if label is None else torch.full((n,), self.label_index(label), dtype=torch.long)
         return self.method.sample(n, labels=labels, seed=seed)
+
+
+def load(run: str | Path, device: str = "cpu") -> TrainedRun:
+    """A trained run folder (or checkpoint file), a starter model shipped with ganforge or a published run:
+    `load("runs/x").sample(16, label=3)`, `load("starter:mnist-cgan")`, `load("pretrained:NAME")`."""
+    return TrainedRun(run, device)

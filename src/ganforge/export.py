@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 
+from .capabilities import Autoencoder, Generator, Stylizer, Translator, is_conditional
 from .errors import GanforgeError
 
 FORMATS = ("torchscript", "onnx")
@@ -37,17 +38,6 @@ class GeneratorForExport(nn.Module):
 
     def forward(self, noise: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         return self.generator(noise, labels if self.conditional else None)
-
-
-class DecoderForExport(nn.Module):
-    """The VAE decoder's Bernoulli means as images in [-1, 1], as `VAE.generate` returns them."""
-
-    def __init__(self, decoder: nn.Module):
-        super().__init__()
-        self.decoder = decoder
-
-    def forward(self, noise: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.decoder(noise)) * 2 - 1
 
 
 def generator_exportable(generator: nn.Module, latent_dim: int, num_classes: int = 0,
@@ -78,25 +68,22 @@ def image_exportable(network: nn.Module, channels: int = 3, size: tuple[int, int
 def exportable(trained, size: int | None = None, direction: str | None = None) -> Exportable:
     """The inference network of a loaded run (`ganforge.load(RUN)`)."""
     method = trained.method
-    if hasattr(method, "sampler") and hasattr(method, "generate"):  # the GAN family (EMA weights when kept)
-        classes = trained.info.num_classes if trained.conditional else 0
-        return generator_exportable(method.sampler, method.model_cfg.latent_dim, classes,
-                                    f"{trained.config.recipe} generator")
-    if hasattr(method, "decoder") and hasattr(method, "encode"):
-        return Exportable(DecoderForExport(method.decoder).eval(), generator_exportable(
-            method.decoder, method.model_cfg.latent_dim).make_inputs, ["noise"],
-            description=f"{trained.config.recipe} decoder")
-    if hasattr(method, "transform") and hasattr(method, "stylize"):  # fast style: Johnson et al.'s transform net
+    if isinstance(method, Generator):  # the GAN family (EMA weights when kept), the VAE's decoder
+        classes = method.info.num_classes if is_conditional(method) else 0
+        latent_dim = method.noise(1, torch.Generator().manual_seed(0)).shape[1]
+        network = "decoder" if isinstance(method, Autoencoder) else "generator"
+        return generator_exportable(method.sampler, latent_dim, classes, f"{trained.config.recipe} {network}")
+    if isinstance(method, Stylizer):  # fast style: Johnson et al.'s transform net
         channels, height, width = trained.info.image_shape
         side = (size, size) if size else (height, width)
         return image_exportable(method.transform, channels, side, f"{trained.config.recipe} transform network")
-    if hasattr(method, "export_network"):  # image-to-image methods name their inference network
+    if isinstance(method, Translator):  # image-to-image methods name their inference network
         network = method.export_network(direction)
         side = (size or method.size,) * 2
         return image_exportable(network, method.channels, side,
                                 f"{trained.config.recipe} {trained.directions_text(direction)} generator")
     raise GanforgeError(f"runs of method '{trained.config.method}' cannot be exported yet; export works for "
-                        "generators (GAN family, VAE decoder) and image-to-image / fast-style networks")
+                        "latent generators (GAN family, VAE decoder) and image-to-image / fast-style networks")
 
 
 def export(ex: Exportable, path: str | Path, fmt: str, batch: int = 1, dynamic: bool = False) -> Path:

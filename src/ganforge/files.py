@@ -1,7 +1,13 @@
-"""Where ganforge keeps what it downloads or derives (GANFORGE_CACHE), and how it fingerprints a file."""
+"""Where ganforge finds datasets (GANFORGE_DATA), where it keeps what it downloads or derives (GANFORGE_CACHE),
+and how it fingerprints a file."""
 import hashlib
 import os
 from pathlib import Path
+
+
+def data_root(root: str | None) -> str | None:
+    """A dataset's root: the one given (data.root), else GANFORGE_DATA, else None."""
+    return root or os.environ.get("GANFORGE_DATA") or None
 
 
 def cache_root() -> Path:

@@ -6,6 +6,7 @@ other attributes stay fixed.
 import torch
 
 from .data.attributes import SEPARATOR, split_attributes
+from .capabilities import is_conditional
 from .errors import GanforgeError
 from .labels import attribute_names, resolve_label
 from .latent import generator_of
@@ -49,7 +50,7 @@ def label_rows(method, columns: list[int], rows: int = 8, seed: int = 0) -> torc
     """rows x len(columns) x C x H x W images: row r is the noise of seed's r-th draw, column c the class
     columns[c]; only the label changes along a row."""
     generator_of(method, "label rows")
-    if not getattr(method, "conditional", False):
+    if not is_conditional(method):
         raise GanforgeError("label rows need a conditional run (model.conditional=true): an unconditional "
                             "generator has no label to change")
     if rows < 1:

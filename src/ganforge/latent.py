@@ -1,10 +1,11 @@
 """Latent-space tools for trained methods: interpolation, walks, ranking by the discriminator, VAE encodings.
 
-A generator here is any method with `noise(n, generator)` and `generate(noise, labels)` (the GAN family, the VAE);
-ranking needs `discriminator_scores`, encodings need `encode`.
+A generator here is any method that declares `LatentGenerator` (the GAN family, the VAE); ranking needs a
+`DiscriminatorScorer`, encodings an `Autoencoder` (ganforge.capabilities).
 """
 import torch
 
+from .capabilities import Autoencoder, DiscriminatorScorer, LatentGenerator, is_conditional
 from .errors import GanforgeError
 
 
@@ -30,7 +31,7 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
 
 
 def generator_of(method, what: str):
-    if not (hasattr(method, "noise") and hasattr(method, "generate")):
+    if not isinstance(method, LatentGenerator):
         raise GanforgeError(f"{what}: this run's method ('{type(method).__name__}') does not draw images from "
                             "a latent (use a GAN or VAE run)")
     return method
@@ -38,7 +39,7 @@ def generator_of(method, what: str):
 
 def pair_labels(method, count: int, label: int | None) -> torch.Tensor | None:
     """One class per row for conditional generators: the chosen one, else the classes in turn."""
-    if not getattr(method, "conditional", False):
+    if not is_conditional(method):
         return None
     if label is not None:
         return torch.full((count,), label, dtype=torch.long)
@@ -98,7 +99,7 @@ def generate_rows(method, path: torch.Tensor, label: int | None) -> torch.Tensor
 def rank_by_discriminator(method, n: int = 512, seed: int = 0, label: int | None = None,
                           batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
     """n samples and their discriminator scores, highest (most real to D) first."""
-    if not hasattr(method, "discriminator_scores"):
+    if not isinstance(method, DiscriminatorScorer):
         raise GanforgeError(f"ranking: this run's method ('{type(method).__name__}') has no discriminator "
                             "(use a GAN run)")
     if n < 1:
@@ -114,7 +115,7 @@ def rank_by_discriminator(method, n: int = 512, seed: int = 0, label: int | None
 
 
 def encoder_of(method, what: str):
-    if not hasattr(method, "encode"):
+    if not isinstance(method, Autoencoder):
         raise GanforgeError(f"{what}: this run's method ('{type(method).__name__}') has no encoder "
                             "(use a VAE run)")
     return method

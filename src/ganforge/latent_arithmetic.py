@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .capabilities import is_conditional
 from .errors import GanforgeError
 from .latent import generator_of, pair_labels
 
@@ -78,7 +79,7 @@ def label_swap(method, cells: list[int], source: int, target: int, seed: int = 0
                ) -> tuple[torch.Tensor, torch.Tensor]:
     """(the picked cells drawn with label `source`, the same latents with label `target`): what changes when
     only the label does."""
-    if not getattr(method, "conditional", False):
+    if not is_conditional(method):
         raise GanforgeError("--label-swap needs a conditional run (model.conditional=true)")
     noise, _ = grid_latents(method, count, seed, source)
     picked = noise[check_cells(list(cells), count, "a")]

@@ -10,8 +10,17 @@ import yaml
 from .errors import GanforgeError
 from .run_mark import RunState, read_state
 
-# Held-out scores where lower is better, in order of preference for "the run's best metric".
-LOWER_IS_BETTER = ("fid", "kid", "classifier_fid", "neg_elbo_nats", "bits_per_dim", "l1", "cycle_a", "loss")
+# The methods' own held-out scores (eval.jsonl) where lower is better; the sample metrics say so in their registry.
+HELD_OUT_LOWER_IS_BETTER = ("neg_elbo_nats", "bits_per_dim", "l1", "cycle_a", "loss")
+
+
+def lower_is_better() -> list[str]:
+    """Scores where lower is better, in order of preference for "the run's best metric": the registered sample
+    metrics that need no labels first (FID, KID), then the other ones, then the methods' held-out scores."""
+    from .metrics import METRICS  # importing it registers every metric
+    lower = [entry for entry in METRICS.values() if entry.better == "lower"]
+    lower.sort(key=lambda entry: (entry.labels_only, entry.needs != "inception"))  # stable: fid before kid
+    return [entry.name for entry in lower] + list(HELD_OUT_LOWER_IS_BETTER)
 
 
 @dataclass
@@ -108,7 +117,7 @@ def best_metric(eval_jsonl: Path) -> str:
                  if "metric" in r and "value" in r]
     if eval_jsonl.is_file():
         rows += [json.loads(line) for line in eval_jsonl.read_text().splitlines() if line.strip()]
-    for key in LOWER_IS_BETTER:
+    for key in lower_is_better():
         scored = [r for r in rows if isinstance(r.get(key), (int, float))]
         if scored:
             best = min(scored, key=lambda r: r[key])

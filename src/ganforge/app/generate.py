@@ -38,7 +38,7 @@ def generate(trained, n: int = 16, seed: int = 0, label: str | None = None, trun
     what = f"class {label}" if label is not None else ("classes in turn" if trained.conditional else "unconditional")
     extra = (f", truncation {truncation:g}" if truncation else "") + \
         (f", temperature {temperature:g}" if temperature != 1 else "")
-    shipped = str(getattr(trained, "name", "")).startswith("starter:")
+    shipped = trained.name.startswith("starter:")
     starter = " (starter model shipped with ganforge)" if shipped else ""
     caption = f"{n} samples of {trained.config.recipe}{starter} at step {trained.step}, seed {seed}, {what}{extra}"
     return grid_image(images, nrow), png, caption

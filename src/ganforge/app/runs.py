@@ -2,9 +2,21 @@
 from collections import OrderedDict
 from pathlib import Path
 
+from ..capabilities import Autoencoder, LatentGenerator, Stylizer, Translator, declares
+from ..registry import available_methods, method_entry
 from ..run_index import RunSummary, check_run, find_runs
 
-GENERATIVE_METHODS = ("gan", "vae")
+# What each drop-down needs: a run is listed where its method declares one of these capabilities.
+KIND_CAPABILITIES = {"generative": (LatentGenerator,), "vae": (Autoencoder,), "image": (Translator, Stylizer)}
+
+
+def offers(method: str, kind: str) -> bool:
+    """Whether runs of `method` belong in the `kind` drop-down ('all' takes every run)."""
+    if kind == "all":
+        return True
+    if method not in available_methods():  # a run of a method this ganforge does not have
+        return False
+    return any(declares(method_entry(method).cls, capability) for capability in KIND_CAPABILITIES[kind])
 
 
 class RunCache:
@@ -13,7 +25,7 @@ class RunCache:
         self.loaded: OrderedDict[tuple[str, float], object] = OrderedDict()
 
     def get(self, run: str | Path):
-        from .. import load  # deferred: the app starts before any run is chosen
+        from ..api import load  # deferred: the app starts before any run is chosen
         from ..named_models import is_named
         if is_named(run):  # a starter or pretrained model: it never changes
             key = (run, 0.0)
@@ -39,21 +51,21 @@ TABLE_HEADERS = ["recipe", "method", "steps", "date", "best metric", "state", "f
 
 
 def choices(runs: list[RunSummary], kind: str = "all") -> list[tuple[str, str]]:
-    """(shown label, folder) pairs for a drop-down: 'generative' runs draw from a latent, 'image' runs map images."""
-    keep = {"all": lambda r: True,
-            "generative": lambda r: r.method in GENERATIVE_METHODS and r.has_checkpoint,
-            "vae": lambda r: r.method == "vae" and r.has_checkpoint,
-            "image": lambda r: r.method not in GENERATIVE_METHODS and r.has_checkpoint}[kind]
-    listed = [(r.label, str(r.path)) for r in runs if keep(r)]
+    """(shown label, folder) pairs for a drop-down: 'generative' runs draw from a latent, 'vae' runs also encode,
+    'image' runs map images; 'all' lists every run, trained or not."""
+    if kind != "all" and kind not in KIND_CAPABILITIES:
+        raise ValueError(f"unknown kind of run '{kind}'")
+    listed = [(r.label, str(r.path)) for r in runs if offers(r.method, kind) and (kind == "all" or r.has_checkpoint)]
     return listed or starter_choices(kind)
 
 
 def starter_choices(kind: str) -> list[tuple[str, str]]:
     """The models shipped with ganforge, offered while there is no run of that kind to show."""
     from ..named_models import starter_index
-    wanted = {"generative": GENERATIVE_METHODS, "vae": ("vae",)}.get(kind, ())
+    if kind not in ("generative", "vae"):
+        return []
     return [(f"starter:{name} (shipped with ganforge, step {entry['step']:,})", f"starter:{name}")
-            for name, entry in starter_index().items() if entry.get("method") in wanted]
+            for name, entry in starter_index().items() if offers(entry["method"], kind)]
 
 
 __all__ = ["RunCache", "TABLE_HEADERS", "choices", "find_runs", "table"]

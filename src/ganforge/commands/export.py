@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from ..capabilities import DIRECTIONS
+
 
 def add(sub) -> None:
     p = sub.add_parser("export", help="export a run's network to TorchScript or ONNX, checked against PyTorch",
@@ -13,7 +15,7 @@ def add(sub) -> None:
     p.add_argument("--dynamic", action="store_true",
                    help="leave the batch size free (and an image network's height and width)")
     p.add_argument("--size", type=int, help="image networks: side of the example input (default the run's)")
-    p.add_argument("--direction", choices=("AtoB", "BtoA"),
+    p.add_argument("--direction", choices=DIRECTIONS,
                    help="CycleGAN: which generator (default AtoB); pix2pix has one")
     p.add_argument("--benchmark", type=int, metavar="BATCH",
                    help="also time PyTorch and the exported file on a batch of this size (median ms)")
@@ -22,7 +24,7 @@ def add(sub) -> None:
 
 def run(args) -> None:
     from .outputs import default_output
-    from .. import load
+    from ..api import load
     from ..errors import GanforgeError
     from ..export import TOLERANCE, benchmark, export, exportable, parity
     trained = load(args.run)

@@ -1,12 +1,28 @@
 import time
 from pathlib import Path
 
-# Flags passed through to ganforge.stylize under the same names.
-GATYS_OPTIONS = ("style_weight", "content_weight", "tv_weight", "content_layer", "optimizer", "lr", "init",
-                 "coarse_sizes", "coarse_fraction", "seed", "vgg_weights", "vgg_kind")
+from .config_flags import add_field_flags, field_values
+
+# GatysOptions' fields that are flags here, passed through to ganforge.stylize when given (help: None for none).
+GATYS_FLAGS = {
+    "style_weight": "style loss weight",
+    "content_weight": "content loss weight",
+    "tv_weight": "total-variation weight",
+    "content_layer": "VGG19 layer for content",
+    "optimizer": None,
+    "lr": None,
+    "init": None,
+    "preserve_color": "keep the content photo's colours",
+    "coarse_sizes": "smaller sizes run first (none: one scale)",
+    "coarse_fraction": "share of the steps at the coarse sizes",
+    "seed": None,
+    "vgg_weights": "local VGG19 weights file or folder (else GANFORGE_WEIGHTS, else download)",
+    "vgg_kind": "preprocessing for a weights file ganforge does not know",
+}
 
 
 def add(sub) -> None:
+    from ..style_options import INITS, OPTIMIZERS, VGG_KINDS, GatysOptions
     p = sub.add_parser("stylize", help="neural style transfer: Gatys optimisation, or a trained fast-style run",
                        description="`ganforge stylize CONTENT STYLE... -o out.png` optimises one image (Gatys); "
                                    "`ganforge stylize --model RUN INPUT... -o OUT_DIR` stylises files or folders "
@@ -20,21 +36,9 @@ def add(sub) -> None:
                                                           "content's size)")
     g.add_argument("--steps", type=int, help="optimisation steps over all scales (default 200)")
     g.add_argument("--style-weights", type=float, nargs="+", help="blend of several style images, one each")
-    g.add_argument("--style-weight", type=float, help="style loss weight (default 10)")
-    g.add_argument("--content-weight", type=float, help="content loss weight (default 1)")
-    g.add_argument("--tv-weight", type=float, help="total-variation weight (default 1e-3)")
-    g.add_argument("--content-layer", help="VGG19 layer for content (default relu4_2)")
-    g.add_argument("--optimizer", choices=["lbfgs", "adam"])
-    g.add_argument("--lr", type=float)
-    g.add_argument("--init", choices=["content", "noise"])
-    g.add_argument("--preserve-color", action="store_true", help="keep the content photo's colours")
-    g.add_argument("--coarse-sizes", type=int, nargs="*", help="sizes run first, e.g. 256 (none: one scale)")
-    g.add_argument("--coarse-fraction", type=float, help="share of the steps at the coarse sizes (default 0.8)")
     g.add_argument("--snapshot-every", type=int, default=0, help="also write OUTPUT_stepNNNN.png every N steps")
-    g.add_argument("--seed", type=int)
-    g.add_argument("--vgg-weights", help="local VGG19 weights file or folder (else GANFORGE_WEIGHTS, else download)")
-    g.add_argument("--vgg-kind", choices=["torchvision", "caffe"], help="preprocessing for a weights file "
-                                                                        "ganforge does not know")
+    add_field_flags(g, GatysOptions, GATYS_FLAGS, {"optimizer": OPTIMIZERS, "init": INITS, "vgg_kind": VGG_KINDS},
+                    unset=True)
     p.set_defaults(func=run)
 
 
@@ -58,9 +62,7 @@ def run_gatys(args) -> None:
     if output.suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp"):
         raise GanforgeError(f"output {output} needs an image suffix (.png, .jpg, .webp)")
     output.parent.mkdir(parents=True, exist_ok=True)
-    options = {name: getattr(args, name) for name in GATYS_OPTIONS if getattr(args, name) is not None}
-    if args.preserve_color:
-        options["preserve_color"] = True
+    options = field_values(args, GATYS_FLAGS, given_only=True)
     if args.snapshot_every:
         options.update(snapshot_every=args.snapshot_every,
                        on_snapshot=lambda step, image: image.save(output.with_name(f"{output.stem}_step{step:04d}"
@@ -81,7 +83,7 @@ def run_gatys(args) -> None:
 
 
 def run_fast(args) -> None:
-    from .. import load
+    from ..api import load
     from ..data.pil_images import open_image
     from ..data.folder import image_inputs
     files = [path for path, _ in image_inputs(args.images)]

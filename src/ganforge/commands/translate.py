@@ -1,6 +1,8 @@
 import time
 from pathlib import Path
 
+from ..capabilities import DIRECTIONS
+
 
 def add(sub) -> None:
     p = sub.add_parser("translate", help="translate images with a trained pix2pix or CycleGAN run",
@@ -10,13 +12,13 @@ def add(sub) -> None:
     p.add_argument("run", help="run folder (or its last.pt)")
     p.add_argument("inputs", nargs="+", help="image files or folders (searched recursively)")
     p.add_argument("-o", "--output", default="translated", help="output folder (default translated/)")
-    p.add_argument("--direction", choices=("AtoB", "BtoA"),
+    p.add_argument("--direction", choices=DIRECTIONS,
                    help="CycleGAN: which way (default AtoB); pix2pix: only the direction it was trained for")
     p.set_defaults(func=run)
 
 
 def run(args) -> None:
-    from .. import load
+    from ..api import load
     from ..data.folder import image_inputs
     from ..data.pil_images import open_image
     inputs = image_inputs(args.inputs)

@@ -6,12 +6,13 @@ import torch.nn.functional as F
 
 from ..config import DataConfig
 from ..errors import GanforgeError
+from ..files import data_root
 from .batches import BatchStream
 from .cache import cache_key, cached
 from .check import CHECKS_VERSION
 from .folder import folder_fingerprint, load_folder
 from .image_data import ImageData, to_float, to_uint8
-from .mnist import data_root, load_mnist
+from .mnist import load_mnist
 
 __all__ = ["BatchStream", "ImageData", "load_dataset", "to_float", "to_uint8"]
 

@@ -1,5 +1,4 @@
 """MNIST through torchvision, or the embedded subset shipped inside the package when no data root is set."""
-import os
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -8,13 +7,10 @@ import numpy as np
 import torch
 
 from ..errors import GanforgeError
+from ..files import data_root
 from .image_data import ImageData
 
 MNIST_CLASSES = [str(k) for k in range(10)]
-
-
-def data_root(root: Optional[str]) -> Optional[str]:
-    return root or os.environ.get("GANFORGE_DATA") or None
 
 
 def load_mnist(root: Optional[str], split: str = "train", download: bool = False, announce=print) -> ImageData:

@@ -16,13 +16,13 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..capabilities import DIRECTIONS
 from ..config import DataConfig
 from ..errors import GanforgeError
+from ..files import data_root
 from .folder import IMAGE_SUFFIXES, decode_image, find_images
 from .image_data import ImageData
-from .mnist import data_root
 
-DIRECTIONS = ("AtoB", "BtoA")
 # pix2pix loads 256x256 crops from images resized to 286x286: the same ratio at any size.
 JITTER_RATIO = 286 / 256
 

@@ -15,6 +15,7 @@ from ..errors import GanforgeError
 from ..config_ranges import NON_NEGATIVE, POSITIVE, RATE, declare_ranges
 from ..nets.transform_net import TransformNet
 from ..nets.vgg_features import VGGFeatures
+from ..capabilities import Stylizer
 from ..registry import register
 from .base import Method, adam
 from .style_losses import PerceptualLoss
@@ -48,7 +49,7 @@ def load_style_image(path: str | Path, longer_side: int) -> torch.Tensor:
 
 
 @register("fast-style", FastStyleConfig)
-class FastStyle(Method):
+class FastStyle(Method, Stylizer):
     conditional = False
 
     def __init__(self, *args, **kwargs):

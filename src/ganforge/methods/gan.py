@@ -14,6 +14,7 @@ from ..config_ranges import FRACTION, NON_NEGATIVE, POSITIVE, RATE, declare_rang
 from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, dcgan_init
 from ..nets.diffaugment import diff_augment, parse_policy
 from ..nets.spectral import apply_spectral_norm
+from ..capabilities import DiscriminatorScorer, Generator, RunPictures
 from ..registry import register
 from .base import Method, adam, latent_noise, seeded
 from .ema import EMA
@@ -96,7 +97,7 @@ def build_optimizer(cfg: GanConfig, params, lr: float, device: torch.device) -> 
 
 
 @register("gan", GanConfig)
-class GAN(Method):
+class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
     shows_real_images = True  # real.png at the start of a run, next to the generated grids
 
     def __init__(self, *args, **kwargs):

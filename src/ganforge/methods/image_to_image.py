@@ -10,9 +10,8 @@ import torch.nn.functional as F
 from ..data import ImageData, to_float, to_uint8
 from ..errors import GanforgeError
 from ..config_ranges import FRACTION, NON_NEGATIVE, POSITIVE, RATE, declare_ranges
+from ..capabilities import Translator
 from .base import Method, adam
-
-DIRECTIONS = ("AtoB", "BtoA")
 
 
 @dataclass
@@ -56,7 +55,7 @@ def l1_01(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return (a.float() - b.float()).abs().flatten(1).mean(1) / 2
 
 
-class ImageToImage(Method):
+class ImageToImage(Method, Translator):
     conditional = False
     two_way = False  # CycleGAN translates both ways; pix2pix only the way it learned
     evaluate_at_start = True  # the untrained model's held-out scores are the baseline on the curves

@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from ..data import ImageData, to_float
 from ..errors import GanforgeError
 from ..config_ranges import FRACTION, POSITIVE, RATE, declare_ranges
-from ..nets.vae import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder
+from ..nets.vae import ConvDecoder, ConvEncoder, DecodedImages, MLPDecoder, MLPEncoder
+from ..capabilities import Autoencoder, Generator
 from ..registry import register
 from .base import Method, adam, latent_noise, seeded
 
@@ -69,7 +70,7 @@ def build_networks(cfg: VaeConfig, image_shape: tuple[int, int, int]) -> tuple[n
 
 
 @register("vae", VaeConfig)
-class VAE(Method):
+class VAE(Method, Generator, Autoencoder):
     conditional = False
 
     def __init__(self, *args, **kwargs):
@@ -137,6 +138,11 @@ class VAE(Method):
             logits = self.decoder(noise[start: start + batch_size].float().to(self.device))
             out.append(torch.sigmoid(logits.float()).mul(2).sub(1).cpu())
         return torch.cat(out)
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The decoder with its Bernoulli means as images in [-1, 1] (what `generate` returns): export writes it."""
+        return DecodedImages(self.decoder)
 
     def reconstruct(self, images: torch.Tensor) -> torch.Tensor:
         """Decode each image's posterior mean: the VAE's best guess of its input, in [-1, 1]."""

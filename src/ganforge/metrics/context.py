@@ -8,6 +8,7 @@ from functools import cached_property
 
 import torch
 
+from ..capabilities import Translator, is_conditional
 from ..config import DataConfig, EvalConfig
 from ..data import ImageData, load_dataset, to_uint8
 from ..errors import GanforgeError
@@ -87,7 +88,7 @@ class EvalContext:
 
     @property
     def conditional(self) -> bool:
-        return bool(getattr(self.method, "conditional", False))
+        return is_conditional(self.method)
 
     @property
     def classifier_split(self) -> str:
@@ -105,7 +106,7 @@ class EvalContext:
     @cached_property
     def translations(self) -> tuple[torch.Tensor, torch.Tensor] | None:
         """Image-to-image runs: (the held-out split's inputs translated, its targets), both uint8."""
-        if not hasattr(self.method, "held_out_translations"):
+        if not isinstance(self.method, Translator):
             return None
         held_out = load_dataset(replace(self.data_cfg, split=self.split), lambda *a: None)
         return self.method.held_out_translations(held_out, self.settings.direction)

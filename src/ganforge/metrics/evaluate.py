@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import torch
 
 from .. import __version__
+from ..capabilities import is_conditional
 from ..config import DataConfig, EvalConfig
 from ..errors import GanforgeError
 from .context import EvalContext, has_labels, is_mnist
@@ -48,7 +49,7 @@ def evaluate_method(method, data_cfg: DataConfig, settings: EvalConfig, step: in
 
     Leaves the global RNG as it found it (resume stays exact): sampling and KID use their own seeded RNGs.
     """
-    conditional = bool(getattr(method, "conditional", False))
+    conditional = is_conditional(method)
     names = names or resolve_metrics(settings.metrics, conditional, data_cfg)
     ctx = EvalContext(method, data_cfg, settings, announce)
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")

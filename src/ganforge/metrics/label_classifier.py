@@ -20,6 +20,7 @@ from ..data import ImageData, to_float
 from ..data.attributes import attribute_sizes, split_attributes
 from ..errors import GanforgeError
 from ..files import cache_root, file_sha256
+from .classifier_training import adam_with_cosine, shifted_step
 from .feature_cache import images_digest
 
 VERSION = 2  # bump when the network or its training changes: a new cache entry is trained
@@ -138,8 +139,7 @@ def train_label_classifier(train: ImageData, test: ImageData, epochs: int = EPOC
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         net = LabelClassifier(channels, size, k)
-        opt = torch.optim.Adam(net.parameters(), lr=LR)
-        schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / steps)))
+        opt, schedule = adam_with_cosine(net, LR, steps)
         net.train()
         order, step = torch.randperm(len(train)), 0
         while step < steps:
@@ -149,13 +149,7 @@ def train_label_classifier(train: ImageData, test: ImageData, epochs: int = EPOC
             x = images[idx]
             if torch.rand(()) < 0.5:
                 x = x.flip(3)
-            dx, dy = torch.randint(-shift, shift + 1, (2,)).tolist()
-            x = torch.roll(x, (dy, dx), dims=(2, 3))
-            loss = F.cross_entropy(net(x)[0], train.labels[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            schedule.step()
+            loss = shifted_step(net, opt, schedule, x, train.labels[idx], shift)
             step += 1
             if step % per_epoch == 0 and step // per_epoch <= epochs:
                 announce(f"  label classifier epoch {step // per_epoch}/{max(epochs, steps // per_epoch)}: "

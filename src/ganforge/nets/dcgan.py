@@ -3,7 +3,7 @@ import torch
 import torch.nn as nn
 
 from .conditioning import LabelEmbedding, ScoreHead
-from .init import norm_2d
+from .blocks import norm_2d
 from .layout import memory_format_of
 from .projection import ProjectionHead
 from .strided_conv import StridedConv2d, StridedConvTranspose2d

@@ -12,14 +12,3 @@ def dcgan_init(module: nn.Module) -> None:
             nn.init.normal_(m.weight, 1.0, 0.02)
             nn.init.zeros_(m.bias)
 
-
-def norm_2d(kind: str, channels: int) -> nn.Module:
-    if kind == "batch":
-        return nn.BatchNorm2d(channels)
-    if kind == "instance":
-        return nn.InstanceNorm2d(channels, affine=True)
-    if kind == "layer":  # one group = layer norm over C, H, W; the WGAN-GP paper's choice for a critic
-        return nn.GroupNorm(1, channels)
-    if kind == "none":
-        return nn.Identity()
-    raise ValueError(f"unknown norm '{kind}': use batch, instance, layer or none")

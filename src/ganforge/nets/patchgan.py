@@ -7,7 +7,7 @@ C64 (no norm) - C128 - C256 (stride 2) - C512 (stride 1) - 1 channel: a 256 inpu
 import torch
 import torch.nn as nn
 
-from .init import norm_2d
+from .blocks import norm_2d
 
 
 class PatchDiscriminator(nn.Module):

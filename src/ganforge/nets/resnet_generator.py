@@ -3,24 +3,7 @@
 import torch
 import torch.nn as nn
 
-from .init import norm_2d
-
-
-def conv_norm_relu(in_channels: int, out_channels: int, kernel: int, stride: int, norm: str) -> list[nn.Module]:
-    # Reflection padding at full resolution: zero borders show up as dark frames in translated images.
-    pad = [nn.ReflectionPad2d(kernel // 2)] if stride == 1 else []
-    return [*pad, nn.Conv2d(in_channels, out_channels, kernel, stride, 0 if pad else kernel // 2, bias=False),
-            norm_2d(norm, out_channels), nn.ReLU(inplace=True)]
-
-
-class ResidualBlock(nn.Module):
-    def __init__(self, channels: int, norm: str):
-        super().__init__()
-        self.body = nn.Sequential(*conv_norm_relu(channels, channels, 3, 1, norm), nn.ReflectionPad2d(1),
-                                  nn.Conv2d(channels, channels, 3, bias=False), norm_2d(norm, channels))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.body(x)
+from .blocks import ResidualBlock, conv_norm_relu, norm_2d
 
 
 class ResnetGenerator(nn.Module):
@@ -33,7 +16,7 @@ class ResnetGenerator(nn.Module):
         up = [[nn.ConvTranspose2d(c, c // 2, 3, 2, 1, output_padding=1, bias=False), norm_2d(norm, c // 2),
                nn.ReLU(inplace=True)] for c in (4 * f, 2 * f)]
         self.net = nn.Sequential(
-            *conv_norm_relu(in_channels, f, 7, 1, norm),
+            *conv_norm_relu(in_channels, f, 7, 1, norm),  # reflection padded at full resolution only
             *conv_norm_relu(f, 2 * f, 3, 2, norm), *conv_norm_relu(2 * f, 4 * f, 3, 2, norm),
             *[ResidualBlock(4 * f, norm) for _ in range(blocks)],
             *up[0], *up[1],

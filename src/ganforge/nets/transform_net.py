@@ -7,21 +7,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from . import blocks
+
 
 def conv_norm_relu(in_channels: int, out_channels: int, kernel: int, stride: int = 1) -> nn.Sequential:
-    # Reflection padding: zero borders show up as dark frames in stylised images.
-    return nn.Sequential(nn.ReflectionPad2d(kernel // 2), nn.Conv2d(in_channels, out_channels, kernel, stride),
-                         nn.InstanceNorm2d(out_channels, affine=True), nn.ReLU(inplace=True))
-
-
-class ResidualBlock(nn.Module):
-    def __init__(self, channels: int):
-        super().__init__()
-        self.body = nn.Sequential(conv_norm_relu(channels, channels, 3), nn.ReflectionPad2d(1),
-                                  nn.Conv2d(channels, channels, 3), nn.InstanceNorm2d(channels, affine=True))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.body(x)
+    # Reflection padding, strided convs too: zero borders show up as dark frames in stylised images.
+    return nn.Sequential(*blocks.conv_norm_relu(in_channels, out_channels, kernel, stride, bias=True, reflect=True))
 
 
 class Upsample(nn.Module):
@@ -43,7 +34,7 @@ class TransformNet(nn.Module):
         f = features
         self.net = nn.Sequential(
             conv_norm_relu(3, f, 9), conv_norm_relu(f, 2 * f, 3, 2), conv_norm_relu(2 * f, 4 * f, 3, 2),
-            *[ResidualBlock(4 * f) for _ in range(residual_blocks)],
+            *[blocks.ResidualBlock(4 * f, bias=True, grouped=True) for _ in range(residual_blocks)],
             Upsample(4 * f, 2 * f), Upsample(2 * f, f),
             nn.ReflectionPad2d(4), nn.Conv2d(f, 3, 9))
 

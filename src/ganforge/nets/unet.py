@@ -7,7 +7,7 @@ pix2pix's only source of noise. `downs` halvings: 8 for 256x256 (1x1 bottleneck)
 import torch
 import torch.nn as nn
 
-from .init import norm_2d
+from .blocks import norm_2d
 
 
 def down_block(in_channels: int, out_channels: int, norm: str) -> nn.Sequential:

@@ -75,3 +75,14 @@ class ConvDecoder(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(self.project(z).view(-1, self.width, self.start, self.start))
+
+
+class DecodedImages(nn.Module):
+    """A decoder's Bernoulli means as images in [-1, 1]: latents (and unused labels) -> images, like a GAN's G."""
+
+    def __init__(self, decoder: nn.Module):
+        super().__init__()
+        self.decoder = decoder
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.sigmoid(self.decoder(z)) * 2 - 1

@@ -6,6 +6,8 @@ BatchNorm statistics, dropout and the global RNG are untouched (resume stays exa
 import torch
 import torch.nn as nn
 
+from ..capabilities import RunPictures
+
 
 def shape_text(output) -> str:
     if isinstance(output, torch.Tensor):
@@ -56,6 +58,5 @@ def summarize(title: str, module: nn.Module, inputs: tuple) -> str:
 
 def method_summary(method) -> str | None:
     """The summary of every network a method offers through `summary_inputs()`; None when it offers none."""
-    if not hasattr(method, "summary_inputs"):
-        return None
-    return "\n".join(summarize(title, module, inputs) for title, module, inputs in method.summary_inputs())
+    parts = method.summary_inputs() if isinstance(method, RunPictures) else []
+    return "\n".join(summarize(title, module, inputs) for title, module, inputs in parts) or None

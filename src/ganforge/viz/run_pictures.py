@@ -2,6 +2,7 @@
 its end (for conditional runs: the label rows)."""
 from pathlib import Path
 
+from ..capabilities import RunPictures
 from ..label_rows import label_rows
 from .latent import save_label_rows
 from .model_summary import method_summary
@@ -10,9 +11,9 @@ from .real_grid import save_real_grid
 
 def write_run_start(method, data, run_dir: Path, log, announce, count: int = 64, seed: int = 0) -> None:
     """real.png (also in TensorBoard) and model.txt (also announced), each written once per run folder; methods
-    opt in with `shows_real_images` and `summary_inputs()`."""
+    opt in by declaring `RunPictures` (`shows_real_images`, `summary_inputs()`)."""
     real_png = run_dir / "real.png"
-    if getattr(method, "shows_real_images", False) and not real_png.is_file():
+    if isinstance(method, RunPictures) and method.shows_real_images and not real_png.is_file():
         save_real_grid(data, real_png, count, seed)
         log.image("real", real_png, 0)
     model_txt = run_dir / "model.txt"
@@ -26,7 +27,7 @@ def write_run_start(method, data, run_dir: Path, log, announce, count: int = 64,
 def write_run_end(method, run_dir: Path, step: int, rows: int = 8, seed: int = 0) -> Path | None:
     """label_rows.png for methods with `shows_label_rows` (conditional GANs): every class in the columns, the
     same noise along each row."""
-    if not getattr(method, "shows_label_rows", False):
+    if not (isinstance(method, RunPictures) and method.shows_label_rows):
         return None
     names = list(method.info.class_names)
     images = label_rows(method, list(range(len(names))), rows, seed)
