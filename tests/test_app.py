@@ -9,7 +9,6 @@ import pytest
 import torch
 from PIL import Image
 
-import ganforge
 from ganforge.app import explore, generate, translate, watch
 from ganforge.app.images import grid_image, open_upload
 from ganforge.app.runs import RunCache, choices, table
@@ -219,7 +218,7 @@ def test_gatys_reports_progress_within_the_step_budget(tmp_path, photo, monkeypa
             on_step(step, steps, 1.0 / step)
         return content
 
-    monkeypatch.setattr(ganforge, "stylize", fake_stylize, raising=False)
+    monkeypatch.setattr("ganforge.style_transfer.stylize", fake_stylize)
     progress = []
     out = translate.gatys(str(photo), str(photo), steps=5, size=64,
                           on_step=lambda step, total, loss: progress.append((step, total)))

@@ -1,20 +1,19 @@
 """ganforge: the classic generative image models, trained with one loop, on a laptop CPU or many GPUs."""
-__version__ = "0.1.0"
-
-from .errors import GanforgeError  # noqa: E402
+from .errors import GanforgeError
+from .version import __version__
 
 
 def train(*args, **kwargs):
-    """See ganforge.trainer.train."""
-    from .trainer import train as _train
+    """See ganforge.launch.train."""
+    from .launch import train as _train
     return _train(*args, **kwargs)
 
 
 def load(run, device: str = "cpu"):
     """Load a trained run folder (or checkpoint file), a starter model shipped with ganforge or a published run:
     `ganforge.load("runs/x").sample(16, label=3)`, `ganforge.load("starter:mnist-cgan")`, `load("pretrained:NAME")`."""
-    from .api import TrainedRun
-    return TrainedRun(run, device)
+    from .api import load as _load
+    return _load(run, device)
 
 
 def stylize(content, style, *, size: int = 512, steps: int = 200, style_weights=None, on_step=None, **options):

@@ -14,7 +14,13 @@ from .latent_arithmetic import Arithmetic, label_swap, latent_arithmetic, number
 from .labels import attribute_names, resolve_label
 from .methods.base import DataInfo
 from .named_models import is_named, load_inference_state, resolve
-from .trainer import build_method
+from .methods.factory import build_method
+
+
+def load(run: str | Path, device: str = "cpu") -> "TrainedRun":
+    """A trained run folder (or checkpoint file), a starter model (`starter:NAME`) or a published run
+    (`pretrained:NAME`), ready for inference; see `ganforge.load`."""
+    return TrainedRun(run, device)
 
 
 class TrainedRun:

@@ -13,7 +13,7 @@ class RunCache:
         self.loaded: OrderedDict[tuple[str, float], object] = OrderedDict()
 
     def get(self, run: str | Path):
-        from .. import load  # deferred: the app starts before any run is chosen
+        from ..api import load  # deferred: the app starts before any run is chosen
         from ..named_models import is_named
         if is_named(run):  # a starter or pretrained model: it never changes
             key = (run, 0.0)

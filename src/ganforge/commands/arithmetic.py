@@ -34,7 +34,7 @@ def cell_list(text: str | None, concept: str) -> list[int] | None:
 
 
 def run(args) -> None:
-    from .. import load
+    from ..api import load
     from ..errors import GanforgeError
     from ..viz.arithmetic import save_arithmetic, save_numbered_grid
     a, b, c = (cell_list(getattr(args, k), k) for k in ("a", "b", "c"))

@@ -28,7 +28,7 @@ def run(args) -> None:
     from dataclasses import replace
     from pathlib import Path
 
-    from .. import load
+    from ..api import load
     from ..metrics import evaluate_method, format_record
     from ..run_log import append_metrics
     trained = load(args.run)

@@ -22,7 +22,7 @@ def add(sub) -> None:
 
 def run(args) -> None:
     from .outputs import default_output
-    from .. import load
+    from ..api import load
     from ..errors import GanforgeError
     from ..export import TOLERANCE, benchmark, export, exportable, parity
     trained = load(args.run)

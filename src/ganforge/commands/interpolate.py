@@ -23,7 +23,7 @@ def add(sub) -> None:
 
 def run(args) -> None:
     from .outputs import default_output
-    from .. import load
+    from ..api import load
     from ..latent import interpolate, walk
     from ..viz import save_grid
     from ..viz.latent import save_path_gif

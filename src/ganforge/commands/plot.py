@@ -28,12 +28,11 @@ def add(sub) -> None:
 
 def held_out(trained, root: str | None):
     """The data the run did not train on (MNIST's test split); a folder's own images, as it has no splits."""
-    from ..data import load_dataset
+    from ..data import held_out_config, load_dataset
     from ..errors import GanforgeError
     data_cfg = trained.config.data
-    split = "test" if data_cfg.split == "train" else "train"
     try:
-        return load_dataset(replace(data_cfg, split=split, root=root or data_cfg.root), lambda *a: None)
+        return load_dataset(replace(held_out_config(data_cfg), root=root or data_cfg.root), lambda *a: None)
     except GanforgeError as err:
         raise GanforgeError(f"{err} (the run trained on data.root={data_cfg.root}; pass --data-root DIR)") from None
 
@@ -57,7 +56,7 @@ def compare(args) -> None:
 
 def run(args) -> None:
     from .outputs import default_output
-    from .. import load
+    from ..api import load
     from ..errors import GanforgeError
     if args.compare:
         return compare(args)

@@ -15,7 +15,7 @@ def add(sub) -> None:
 
 def run(args) -> None:
     from .outputs import default_output
-    from .. import load
+    from ..api import load
     from ..errors import GanforgeError
     from ..latent import rank_by_discriminator
     from ..viz.latent import save_ranked

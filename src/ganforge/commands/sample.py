@@ -22,7 +22,7 @@ def add(sub) -> None:
 
 def run(args) -> None:
     from .outputs import default_output
-    from .. import load
+    from ..api import load
     from ..errors import GanforgeError
     if args.n < 1:
         raise GanforgeError(f"-n {args.n}: the number of images must be at least 1")

@@ -81,7 +81,7 @@ def run_gatys(args) -> None:
 
 
 def run_fast(args) -> None:
-    from .. import load
+    from ..api import load
     from ..data.pil_images import open_image
     from ..data.folder import image_inputs
     files = [path for path, _ in image_inputs(args.images)]

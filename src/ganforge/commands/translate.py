@@ -16,7 +16,7 @@ def add(sub) -> None:
 
 
 def run(args) -> None:
-    from .. import load
+    from ..api import load
     from ..data.folder import image_inputs
     from ..data.pil_images import open_image
     inputs = image_inputs(args.inputs)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ..config import DataConfig
+from .config import DataConfig
 from ..errors import GanforgeError
 from .folder import IMAGE_SUFFIXES, decode_image, find_images
 from .image_data import ImageData

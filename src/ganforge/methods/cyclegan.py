@@ -11,7 +11,7 @@ from ..config_ranges import NON_NEGATIVE, declare_ranges
 from ..nets.init import dcgan_init
 from ..nets.patchgan import PatchDiscriminator
 from ..nets.resnet_generator import ResnetGenerator
-from ..registry import register
+from .registry import register
 from .gan_losses import target_loss
 from .image_pool import ImagePool
 from .image_to_image import DIRECTIONS, ImageToImage, ImageToImageConfig, l1_01

@@ -15,7 +15,7 @@ from ..errors import GanforgeError
 from ..config_ranges import NON_NEGATIVE, POSITIVE, RATE, declare_ranges
 from ..nets.transform_net import TransformNet
 from ..nets.vgg_features import VGGFeatures
-from ..registry import register
+from .registry import register
 from .base import Method, adam
 from .style_losses import PerceptualLoss
 
@@ -49,8 +49,6 @@ def load_style_image(path: str | Path, longer_side: int) -> torch.Tensor:
 
 @register("fast-style", FastStyleConfig)
 class FastStyle(Method):
-    conditional = False
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         m = self.model_cfg
@@ -81,7 +79,7 @@ class FastStyle(Method):
 
     def keep_previews(self, images: torch.Tensor) -> None:
         """The first content images seen become the fixed progress-grid inputs (saved, so resume keeps them)."""
-        missing = self.cfg.train.sample_count - self.previews.shape[0]
+        missing = self.runtime.sample_count - self.previews.shape[0]
         if missing > 0:
             self.previews = torch.cat([self.previews, to_uint8(images[:missing]).cpu().contiguous()])
 

@@ -14,7 +14,7 @@ from ..config_ranges import FRACTION, NON_NEGATIVE, POSITIVE, RATE, declare_rang
 from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, dcgan_init
 from ..nets.diffaugment import diff_augment, parse_policy
 from ..nets.spectral import apply_spectral_norm
-from ..registry import register
+from .registry import register
 from .base import Method, adam, latent_noise, seeded
 from .ema import EMA
 from .gan_losses import LOSSES, discriminator_loss, generator_loss, gradient_penalty

@@ -14,7 +14,7 @@ from ..data import ImageData, to_float
 from ..errors import GanforgeError
 from ..config_ranges import FRACTION, POSITIVE, RATE, declare_ranges
 from ..nets.vae import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder
-from ..registry import register
+from .registry import register
 from .base import Method, adam, latent_noise, seeded
 
 
@@ -70,8 +70,6 @@ def build_networks(cfg: VaeConfig, image_shape: tuple[int, int, int]) -> tuple[n
 
 @register("vae", VaeConfig)
 class VAE(Method):
-    conditional = False
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         m = self.model_cfg

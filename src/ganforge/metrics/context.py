@@ -8,7 +8,8 @@ from functools import cached_property
 
 import torch
 
-from ..config import DataConfig, EvalConfig
+from ..data.config import DataConfig
+from .config import EvalConfig
 from ..data import ImageData, load_dataset, to_uint8
 from ..errors import GanforgeError
 from .feature_cache import cached_features, real_subset

@@ -4,8 +4,9 @@ from datetime import datetime, timezone
 
 import torch
 
-from .. import __version__
-from ..config import DataConfig, EvalConfig
+from ..version import __version__
+from ..data.config import DataConfig
+from .config import EvalConfig
 from ..errors import GanforgeError
 from .context import EvalContext, has_labels, is_mnist
 from .registry import METRICS, base_name, metric_entry

@@ -1,18 +1,43 @@
-"""What a GAN run shows once at its start (a grid of the real training images, a summary of its networks) and at
-its end (for conditional runs: the label rows)."""
+"""What a run draws (the loop's Pictures hook, wired by launch.py): once at its start a grid of the real training
+images and a summary of its networks, progress grids and loss curves as it trains, and at its end the label rows
+of a conditional run."""
 from pathlib import Path
 
 from ..label_rows import label_rows
+from ..loop_hooks import Pictures
+from .curves import plot_loss_curves
+from .grid import save_grid
 from .latent import save_label_rows
 from .model_summary import method_summary
 from .real_grid import save_real_grid
+
+
+class RunPictures(Pictures):
+    def __init__(self, recipe: str, sample_count: int = 64, seed: int = 0):
+        self.recipe, self.sample_count, self.seed = recipe, sample_count, seed
+
+    def start(self, trainer, data) -> None:
+        write_run_start(trainer.method, data, trainer.run_dir, trainer.log, trainer.announce, self.sample_count,
+                        self.seed)
+
+    def samples(self, trainer) -> None:
+        """The fixed progress grid (samples/step_N.png, samples.png, TensorBoard) and the loss curves."""
+        run_dir, step = trainer.run_dir, trainer.step
+        images, nrow = trainer.method.fixed_grid(self.sample_count, self.seed)
+        path = save_grid(images, run_dir / "samples" / f"step_{step:07d}.png", nrow=nrow)
+        save_grid(images, run_dir / "samples.png", nrow=nrow)
+        trainer.log.image("samples", path, step)
+        plot_loss_curves(run_dir / "metrics.csv", run_dir / "losses.png", self.recipe)
+
+    def end(self, trainer) -> None:
+        write_run_end(trainer.method, trainer.run_dir, trainer.step, seed=self.seed)
 
 
 def write_run_start(method, data, run_dir: Path, log, announce, count: int = 64, seed: int = 0) -> None:
     """real.png (also in TensorBoard) and model.txt (also announced), each written once per run folder; methods
     opt in with `shows_real_images` and `summary_inputs()`."""
     real_png = run_dir / "real.png"
-    if getattr(method, "shows_real_images", False) and not real_png.is_file():
+    if method.shows_real_images and not real_png.is_file():
         save_real_grid(data, real_png, count, seed)
         log.image("real", real_png, 0)
     model_txt = run_dir / "model.txt"
@@ -26,7 +51,7 @@ def write_run_start(method, data, run_dir: Path, log, announce, count: int = 64,
 def write_run_end(method, run_dir: Path, step: int, rows: int = 8, seed: int = 0) -> Path | None:
     """label_rows.png for methods with `shows_label_rows` (conditional GANs): every class in the columns, the
     same noise along each row."""
-    if not getattr(method, "shows_label_rows", False):
+    if not method.shows_label_rows:
         return None
     names = list(method.info.class_names)
     images = label_rows(method, list(range(len(names))), rows, seed)
