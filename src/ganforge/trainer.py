@@ -1,5 +1,6 @@
 """The one training loop for every method: budgets, logging, checkpoints, exact resume, DDP. Scores and pictures
 come in through the hooks of loop_hooks.py; launch.py wires them and starts a run (`ganforge.train`)."""
+import contextlib
 import math
 import random
 import time
@@ -145,10 +146,8 @@ class Trainer:
         cpu_end = self.cpu_start + t.cpu_minutes * 60 if t.cpu_minutes > 0 else math.inf
         window = {"start": time.perf_counter(), "steps": 0, "sums": None}
         if self.ctx.is_main and self.method.wants_held_out_previews:  # image-to-image grids show held-out inputs
-            start, cpu_start = time.monotonic(), time.process_time()
-            self.method.keep_held_out_previews(self.held_out_data())
-            self.eval_s += time.monotonic() - start  # loading held-out data is evaluation time, as it always was
-            self.eval_cpu += time.process_time() - cpu_start
+            with self.not_training_time():  # loading held-out data is evaluation time
+                self.method.keep_held_out_previews(self.held_out_data())
         if self.step == 0 and self.method.evaluate_at_start:
             self.evaluate()  # the untrained model's held-out scores: the baseline of the curves
         try:
@@ -210,22 +209,27 @@ class Trainer:
         without any cost nothing. Scoring is not training time: budgets exclude it."""
         if not self.ctx.is_main or not self.method.scores_held_out:
             return {}
-        start, cpu_start = time.monotonic(), time.process_time()
-        scores = self.evaluator.held_out(self, self.held_out_data(), final)
-        self.eval_s += time.monotonic() - start
-        self.eval_cpu += time.process_time() - cpu_start
-        return scores
+        with self.not_training_time():
+            return self.evaluator.held_out(self, self.held_out_data(), final)
 
     def evaluate_samples(self) -> None:
         """Sample-quality metrics (the evaluator writes them); best.pt when they improved. The time it takes is not
         training time, and it draws from private seeded RNGs only, so resume stays exact."""
+        with self.not_training_time():
+            improved = self.evaluator.samples(self) if self.ctx.is_main else False
+            if broadcast_object(improved, self.ctx):
+                self.save("best.pt")
+                self.announce(f"best.pt: step {self.step}")
+
+    @contextlib.contextmanager
+    def not_training_time(self):
+        """Evaluation does not count against the budgets (or time_s): its wall and CPU time are set apart."""
         start, cpu_start = time.monotonic(), time.process_time()
-        improved = self.evaluator.samples(self) if self.ctx.is_main else False
-        if broadcast_object(improved, self.ctx):
-            self.save("best.pt")
-            self.announce(f"best.pt: step {self.step}")
-        self.eval_s += time.monotonic() - start
-        self.eval_cpu += time.process_time() - cpu_start
+        try:
+            yield
+        finally:
+            self.eval_s += time.monotonic() - start
+            self.eval_cpu += time.process_time() - cpu_start
 
     @staticmethod
     def accumulate(window: dict, logs: dict) -> None:
