@@ -11,7 +11,7 @@ from .run_log import check_run_name
 from .run_mark import RunningMark
 from .stop_signal import stop_on_signals
 from .trainer import Trainer
-from .viz.run_pictures import RunPictures
+from .viz.run_pictures import TrainingPictures
 
 
 def train(recipe: str | None = None, overrides=(), resume: str | Path | None = None, announce=print,
@@ -40,7 +40,7 @@ def train(recipe: str | None = None, overrides=(), resume: str | Path | None = N
             check_run_name(cfg.train.out_dir, cfg.train.name)  # before loading any data: fail at once
     with stop_on_signals() as stop:
         trainer = Trainer(cfg, run_dir, checkpoint, announce, evaluator=TrainingEvaluator(cfg.data, cfg.eval),
-                          pictures=RunPictures(cfg.recipe, cfg.train.sample_count, cfg.train.seed))
+                          pictures=TrainingPictures(cfg.recipe, cfg.train.sample_count, cfg.train.seed))
         trainer.stop = stop
         try:
             with RunningMark(trainer):  # running.json while it trains (run_mark.py)

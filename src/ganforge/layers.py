@@ -5,8 +5,10 @@ Each entry names a top-level module or package of ganforge; a package's modules 
 """
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    # Small helpers any layer may use: errors, cache folder, version, range checks, checkpoint files.
-    ("shared", ("layers", "errors", "files", "version", "config_ranges", "config_io", "checkpoint", "allocator")),
+    # Small helpers any layer may use: errors, cache folder, version, range checks, checkpoint files, and
+    # declarations that import nothing of ganforge's above them (capabilities, style_options).
+    ("shared", ("layers", "errors", "files", "version", "config_ranges", "config_io", "checkpoint", "allocator",
+                "capabilities", "style_options")),
     # Files -> uint8 tensors; DataConfig lives here (data/config.py).
     ("data", ("data",)),
     # Architectures: tensors in, tensors out, no training logic.

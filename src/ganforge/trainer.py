@@ -4,6 +4,7 @@ import contextlib
 import math
 import random
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,8 @@ import torch
 from .allocator import reuse_freed_memory
 from .checkpoint import remove_stale_temporaries, rng_state, save_checkpoint, set_rng_state
 from .config_io import config_to_dict, config_to_yaml
-from .data import BatchStream, held_out_config, load_dataset
+from .data import BatchStream, load_dataset
+from .data.held_out import held_out_split
 from .distributed import (DistContext, any_rank, broadcast_object, gather_objects, init_distributed, shutdown,
                           wrapper)
 from .errors import GanforgeError
@@ -199,9 +201,10 @@ class Trainer:
         return self.run_dir
 
     def held_out_data(self):
-        """The data the run does not train on (data.held_out_config), loaded once."""
+        """The data the run does not train on (data/held_out.py), loaded once."""
         if self.held_out is None:
-            self.held_out = load_dataset(held_out_config(self.cfg.data), lambda *a: None)
+            self.held_out = load_dataset(replace(self.cfg.data, split=held_out_split(self.cfg.data.split)),
+                                         lambda *a: None)
         return self.held_out
 
     def evaluate(self, final: bool = False) -> dict[str, float]:

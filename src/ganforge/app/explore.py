@@ -5,6 +5,7 @@ from pathlib import Path
 import torch
 from PIL import Image
 
+from ..data.held_out import held_out_data, pick
 from ..errors import GanforgeError
 from ..latent import encoder_of, generator_of, latent_scatter_points, lerp, manifold, seed_path, slerp, walk
 from ..viz.latent import save_scatter
@@ -41,8 +42,7 @@ def walk_grid(trained, rows: int = 4, span: float = 2.0, step_size: float = 0.25
 
 
 def held_out_images(trained, n: int, data_root: str | None, seed: int = 0):
-    from ..commands.plot import held_out, pick  # the same held-out data as `ganforge plot`
-    data = held_out(trained, data_root)
+    data = held_out_data(trained.config.data, data_root)  # the same held-out data as `ganforge plot`
     images, labels = pick(data, n, seed)
     return images, labels, data.class_names
 

@@ -1,4 +1,3 @@
-from dataclasses import replace
 from pathlib import Path
 
 KINDS = ("recon", "samples", "scatter", "manifold")
@@ -26,26 +25,6 @@ def add(sub) -> None:
     p.set_defaults(func=run)
 
 
-def held_out(trained, root: str | None):
-    """The data the run did not train on (MNIST's test split); a folder's own images, as it has no splits."""
-    from ..data import held_out_config, load_dataset
-    from ..errors import GanforgeError
-    data_cfg = trained.config.data
-    try:
-        return load_dataset(replace(held_out_config(data_cfg), root=root or data_cfg.root), lambda *a: None)
-    except GanforgeError as err:
-        raise GanforgeError(f"{err} (the run trained on data.root={data_cfg.root}; pass --data-root DIR)") from None
-
-
-def pick(data, n: int | None, seed: int):
-    from ..data import to_float
-    if n is None or n >= len(data):
-        return to_float(data.images), data.labels
-    import torch
-    chosen = torch.randperm(len(data), generator=torch.Generator().manual_seed(seed))[:n]
-    return to_float(data.images[chosen]), None if data.labels is None else data.labels[chosen]
-
-
 def compare(args) -> None:
     from ..run_index import check_run
     from ..viz.compare import plot_compare
@@ -57,6 +36,7 @@ def compare(args) -> None:
 def run(args) -> None:
     from .outputs import default_output
     from ..api import load
+    from ..data.held_out import held_out_data, pick
     from ..errors import GanforgeError
     if args.compare:
         return compare(args)
@@ -75,11 +55,11 @@ def run(args) -> None:
         encoder_of(method, "reconstructions")
         per_row = 8
         n = max(per_row, (args.n or 32) // per_row * per_row)
-        images, _ = pick(held_out(trained, args.data_root), n, args.seed)
+        images, _ = pick(held_out_data(trained.config.data, args.data_root), n, args.seed)
         save_grid(reconstruction_rows(method, images, per_row), output, nrow=per_row)
     elif args.kind == "scatter":
         encoder_of(method, "a latent scatter")
-        data = held_out(trained, args.data_root)
+        data = held_out_data(trained.config.data, args.data_root)
         images, labels = pick(data, args.n, args.seed)
         points, axis = latent_scatter_points(method, images)
         how = "" if axis == "z" else f", PCA of the {method.model_cfg.latent_dim}-d latent"
@@ -91,6 +71,6 @@ def run(args) -> None:
         images = None
         if method.model_cfg.latent_dim != 2:
             encoder_of(method, f"a manifold grid over a {method.model_cfg.latent_dim}-d latent")
-            images, _ = pick(held_out(trained, args.data_root), 5000, args.seed)
+            images, _ = pick(held_out_data(trained.config.data, args.data_root), 5000, args.seed)
         save_grid(manifold(method, args.grid, args.spacing, args.limit, images), output, nrow=args.grid)
     print(f"wrote {output}")

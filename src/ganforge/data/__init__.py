@@ -1,5 +1,4 @@
 """Data layer: files -> in-memory uint8 tensors (cached), then shuffled batches in [-1, 1]."""
-from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -14,7 +13,7 @@ from .folder import folder_fingerprint, load_folder
 from .image_data import ImageData, to_float, to_uint8
 from .mnist import data_root, load_mnist
 
-__all__ = ["BatchStream", "DataConfig", "ImageData", "held_out_config", "load_dataset", "to_float", "to_uint8"]
+__all__ = ["BatchStream", "DataConfig", "ImageData", "load_dataset", "to_float", "to_uint8"]
 
 
 def load_dataset(cfg: DataConfig, announce=print) -> ImageData:
@@ -41,12 +40,6 @@ def load_dataset(cfg: DataConfig, announce=print) -> ImageData:
                         size=stored_size(cfg), channels=cfg.channels, direction=cfg.direction)
         return cached(key, lambda: (load_paired if cfg.name == "paired" else load_unpaired)(cfg), cfg.cache)
     raise GanforgeError(f"unknown dataset '{cfg.name}' (data.name): use mnist, folder, paired or unpaired")
-
-
-def held_out_config(cfg: DataConfig) -> DataConfig:
-    """The data a run did not train on: the other split (MNIST's test set when it trained on train); a folder
-    without data.holdout has no splits, so there it is the folder's own images."""
-    return replace(cfg, split="test" if cfg.split == "train" else "train")
 
 
 def resize_dataset(data: ImageData, size: int, channels: int) -> ImageData:

@@ -1,5 +1,7 @@
-"""Training methods, one file each; importing this package registers them all (registry.py)."""
-from . import cyclegan, fast_style, gan, pix2pix, vae  # noqa: F401
-from .registry import MethodEntry, available_methods, method_entry, register
+"""Training methods, one file each; importing this package imports every module in it, which registers each method
+(`@register`), so a new method file needs no edit here."""
+import importlib
+import pkgutil
 
-__all__ = ["MethodEntry", "available_methods", "method_entry", "register"]
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")

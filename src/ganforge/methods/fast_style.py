@@ -49,6 +49,8 @@ def load_style_image(path: str | Path, longer_side: int) -> torch.Tensor:
 
 @register("fast-style", FastStyleConfig)
 class FastStyle(Method):
+    conditional = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         m = self.model_cfg

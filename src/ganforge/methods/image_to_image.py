@@ -57,6 +57,7 @@ def l1_01(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 class ImageToImage(Method):
+    conditional = False
     two_way = False  # CycleGAN translates both ways; pix2pix only the way it learned
     evaluate_at_start = True  # the untrained model's held-out scores are the baseline on the curves
     scores_subset_in_training = True  # four 256-px generator passes per CycleGAN pair: all 106 took minutes

@@ -70,6 +70,8 @@ def build_networks(cfg: VaeConfig, image_shape: tuple[int, int, int]) -> tuple[n
 
 @register("vae", VaeConfig)
 class VAE(Method):
+    conditional = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         m = self.model_cfg

@@ -12,7 +12,7 @@ from .model_summary import method_summary
 from .real_grid import save_real_grid
 
 
-class RunPictures(Pictures):
+class TrainingPictures(Pictures):
     def __init__(self, recipe: str, sample_count: int = 64, seed: int = 0):
         self.recipe, self.sample_count, self.seed = recipe, sample_count, seed
 
@@ -37,7 +37,7 @@ def write_run_start(method, data, run_dir: Path, log, announce, count: int = 64,
     """real.png (also in TensorBoard) and model.txt (also announced), each written once per run folder; methods
     opt in with `shows_real_images` and `summary_inputs()`."""
     real_png = run_dir / "real.png"
-    if method.shows_real_images and not real_png.is_file():
+    if getattr(method, "shows_real_images", False) and not real_png.is_file():
         save_real_grid(data, real_png, count, seed)
         log.image("real", real_png, 0)
     model_txt = run_dir / "model.txt"
@@ -51,7 +51,7 @@ def write_run_start(method, data, run_dir: Path, log, announce, count: int = 64,
 def write_run_end(method, run_dir: Path, step: int, rows: int = 8, seed: int = 0) -> Path | None:
     """label_rows.png for methods with `shows_label_rows` (conditional GANs): every class in the columns, the
     same noise along each row."""
-    if not method.shows_label_rows:
+    if not getattr(method, "shows_label_rows", False):
         return None
     names = list(method.info.class_names)
     images = label_rows(method, list(range(len(names))), rows, seed)
