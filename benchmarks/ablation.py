@@ -98,7 +98,7 @@ def evaluate_run(run_dir: Path, grid: Path, args) -> dict:
     names = [n for n in names if n in METRICS and (trained.conditional or not METRICS[n].conditional_only)]
     if trained.conditional and mnist:
         names.append("conditional_accuracy")
-    settings = EvalConfig(n=args.n, real_n=args.real_n, split="test", seed=args.seed, weights=args.weights)
+    settings = EvalConfig(n=args.n, real_n=args.real_n, split=args.split, seed=args.seed, weights=args.weights)
     records = evaluate_method(trained.method, trained.config.data, replace(settings, n=args.fid_n or args.n),
                               trained.step, "ablation", ["fid"], announce=print)
     if names:
@@ -212,6 +212,8 @@ def main() -> None:
     parser.add_argument("--fid-n", type=int, default=0, help="generated images for the Inception FID (default n)")
     parser.add_argument("--real-n", type=int, default=10000, help="real held-out images to compare with")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--split", default="test", help="real images to compare with: test (MNIST's test set, a "
+                                                        "folder's held-out part) or train (faces' convention)")
     parser.add_argument("--metrics", default="", help="further metrics for every row (e.g. kid)")
     parser.add_argument("--weights", help="FID Inception file (default GANFORGE_WEIGHTS)")
     parser.add_argument("--out", default="", help="run folders (default runs/ablation/BASE)")
@@ -219,6 +221,7 @@ def main() -> None:
     parser.add_argument("--results", default="", help="default benchmarks/ABLATION-BASE.md")
     parser.add_argument("--reuse", action="store_true", help="evaluate existing runs under --out, train the rest")
     parser.add_argument("--speed", action="store_true", help="only time each row's training step")
+    parser.add_argument("--no-eval", action="store_true", help="only train (evaluate later with --reuse)")
     parser.add_argument("--iters", type=int, default=30, help="--speed: steps timed per row and round")
     parser.add_argument("--repeats", type=int, default=3, help="--speed: rounds")
     parser.add_argument("overrides", nargs="*", help="key=value for every row (e.g. data.root=DIR)")
@@ -229,6 +232,8 @@ def main() -> None:
     if args.speed:
         return speed(rows, args)
     train_rows(rows, args)
+    if args.no_eval:
+        return
     torch.set_num_threads(args.eval_threads)
     results = evaluate_rows(rows, args)
     command = ("GANFORGE_DATA=../shared/data GANFORGE_WEIGHTS=../shared/weights python benchmarks/ablation.py "
