@@ -120,3 +120,12 @@ def test_loading_a_run_for_inference_does_not_import_the_loop(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_configs_load_without_torch():
+    """The run config and each layer's config are plain dataclasses: the command line reads them (flags, recipes)
+    without the seconds torch takes to import."""
+    code = "import sys, ganforge.config, ganforge.cli; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

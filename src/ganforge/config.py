@@ -12,10 +12,9 @@ from omegaconf.errors import OmegaConfBaseException
 
 from .config_io import config_to_dict, config_to_yaml
 from .config_ranges import check_config
-from .data.config import DataConfig
+from .data_config import DataConfig
 from .errors import GanforgeError
-from .metrics.config import EvalConfig
-from .methods.registry import method_entry
+from .eval_config import EvalConfig
 from .train_config import TrainConfig
 
 
@@ -75,6 +74,7 @@ def load_config(recipe: Optional[str] = None, overrides: tuple[str, ...] | list[
     except OmegaConfBaseException as err:
         raise GanforgeError(f"bad override: {err}") from None
     method = next((str(layer.method) for layer in reversed(layers) if "method" in layer), RunConfig.method)
+    from .methods.registry import method_entry  # deferred: the methods import torch; the configs do not
     schema = OmegaConf.structured(RunConfig(method=method, model=method_entry(method).config_cls()))
     try:
         merged = OmegaConf.merge(schema, *layers)

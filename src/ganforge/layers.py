@@ -9,8 +9,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # declarations that import nothing of ganforge's above them (capabilities, style_options).
     ("shared", ("layers", "errors", "files", "version", "config_ranges", "config_io", "checkpoint", "allocator",
                 "capabilities", "style_options")),
-    # Files -> uint8 tensors; DataConfig lives here (data/config.py).
-    ("data", ("data",)),
+    # Files -> uint8 tensors, and what data to train on (DataConfig in data_config.py: beside data/, so that the
+    # run config and the command line read it without importing torch).
+    ("data", ("data_config", "data")),
     # Architectures: tensors in, tensors out, no training logic.
     ("nets", ("nets",)),
     # One file per training method, the method registry and factory (each method's own config dataclass lives in
@@ -21,9 +22,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # (train_config.py); evaluation and pictures come in through the hooks in loop_hooks.py.
     ("loop", ("trainer", "train_config", "loop_hooks", "distributed", "run_log", "run_mark", "progress_lines",
               "stop_signal")),
-    # Read-only consumers of methods and runs: scores (EvalConfig in metrics/config.py, the training evaluator)
-    # and pictures.
-    ("metrics/viz", ("metrics", "viz")),
+    # Read-only consumers of methods and runs: scores (EvalConfig in eval_config.py, the training evaluator in
+    # metrics/training_evaluator.py) and pictures.
+    ("metrics/viz", ("eval_config", "metrics", "viz")),
     # The run config that composes the layers' configs (config.py), the module that wires the loop to the
     # evaluator and pictures and starts training (launch.py), and loading runs for inference (api.py).
     ("api", ("ganforge", "config", "launch", "resume_checks", "api", "named_models", "run_index")),

@@ -4,11 +4,11 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from ..data_config import DataConfig
 from ..errors import GanforgeError
 from .batches import BatchStream
 from .cache import cache_key, cached
 from .check import CHECKS_VERSION
-from .config import DataConfig
 from .folder import folder_fingerprint, load_folder
 from .image_data import ImageData, to_float, to_uint8
 from .mnist import data_root, load_mnist

@@ -16,8 +16,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..data_config import DataConfig
 from ..errors import GanforgeError
-from .config import DataConfig
 from .folder import IMAGE_SUFFIXES, decode_image, find_images
 from .image_data import ImageData
 from .mnist import data_root

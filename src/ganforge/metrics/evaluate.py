@@ -4,10 +4,10 @@ from datetime import datetime, timezone
 
 import torch
 
-from ..data.config import DataConfig
+from ..data_config import DataConfig
 from ..errors import GanforgeError
+from ..eval_config import EvalConfig
 from ..version import __version__
-from .config import EvalConfig
 from .context import EvalContext, has_labels, is_mnist
 from .registry import METRICS, base_name, metric_entry
 

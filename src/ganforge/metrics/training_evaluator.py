@@ -6,14 +6,14 @@ import time
 
 import torch
 
-from ..data.config import DataConfig
+from ..data_config import DataConfig
 from ..data.image_data import first_images
 from ..errors import GanforgeError
+from ..eval_config import EvalConfig
 from ..loop_hooks import Evaluator
 from ..run_log import read_metrics
 from ..version import __version__
 from .collapse import collapse_warnings
-from .config import EvalConfig
 from .evaluate import evaluate_method, format_record, resolve_metrics
 from .registry import best_of, is_improvement
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from typing import Optional
 
-from ..config_ranges import NON_NEGATIVE, POSITIVE, declare_ranges
+from .config_ranges import NON_NEGATIVE, POSITIVE, declare_ranges
 
 
 @dataclass
