@@ -17,12 +17,6 @@ from .named_models import is_named, load_inference_state, resolve
 from .methods.factory import build_method
 
 
-def load(run: str | Path, device: str = "cpu") -> "TrainedRun":
-    """A trained run folder (or checkpoint file), a starter model (`starter:NAME`) or a published run
-    (`pretrained:NAME`), ready for inference; see `ganforge.load`."""
-    return TrainedRun(run, device)
-
-
 class TrainedRun:
     def __init__(self, run: str | Path, device: str = "cpu"):
         self.name = str(run)
@@ -129,3 +123,9 @@ class TrainedRun:
             raise GanforgeError(f"n={n}: the number of images must be a whole number >= 1")
         labels = None if label is None else torch.full((n,), self.label_index(label), dtype=torch.long)
         return self.method.sample(n, labels=labels, seed=seed)
+
+
+def load(run: str | Path, device: str = "cpu") -> TrainedRun:
+    """A trained run folder (or checkpoint file), a starter model shipped with ganforge or a published run:
+    `load("runs/x").sample(16, label=3)`, `load("starter:mnist-cgan")`, `load("pretrained:NAME")`."""
+    return TrainedRun(run, device)

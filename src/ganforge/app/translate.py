@@ -42,9 +42,9 @@ def gatys(content_upload, style_upload, steps: int = 100, size: int = 256,
           max_megapixels: float = DEFAULT_MAX_MEGAPIXELS,
           on_step: Callable[[int, int, float], None] | None = None) -> Image.Image:
     """Gatys et al.'s optimisation of the content image towards the style's Gram statistics, `steps` at most."""
-    from .. import style_transfer  # deferred: VGG19's module loads only for this tab
+    from ..style_transfer import stylize  # deferred: VGG19's module loads only for this tab
     if not 1 <= int(steps) <= 2000:
         raise GanforgeError(f"the step budget must be 1 to 2000, not {steps}")
     content = open_upload(content_upload, max_megapixels, "content image")
     style = open_upload(style_upload, max_megapixels, "style image")
-    return style_transfer.stylize(content, style, size=int(size), steps=int(steps), on_step=on_step)
+    return stylize(content, style, size=int(size), steps=int(steps), on_step=on_step)
