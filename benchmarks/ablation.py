@@ -166,7 +166,7 @@ def step_cpu_ms(recipe: str, overrides: list[str], iters: int) -> float:
     from ganforge.data import BatchStream
     from ganforge.data.image_data import ImageData
     from ganforge.methods.base import DataInfo
-    from ganforge.trainer import build_method
+    from ganforge.methods.factory import build_method
 
     torch.manual_seed(0)
     cfg = load_config(recipe, overrides)

@@ -26,7 +26,7 @@ from ganforge.metrics.frechet import frechet_distance  # noqa: E402
 
 def untrained_dcgan():
     from ganforge.methods.base import DataInfo
-    from ganforge.trainer import build_method
+    from ganforge.methods.factory import build_method
     cfg = load_config("mnist-dcgan", ["train.precision=fp32", "train.channels_last=false"])
     return build_method(cfg, DataInfo((1, 28, 28), [str(k) for k in range(10)]), torch.device("cpu")), cfg.data
 

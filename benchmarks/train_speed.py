@@ -45,7 +45,7 @@ def measure(recipe: str, variant: str, iters: int, warmup: int) -> dict:
     from ganforge.data.image_data import ImageData
     from ganforge.distributed import DistContext, wrapper
     from ganforge.methods.base import DataInfo
-    from ganforge.trainer import build_method
+    from ganforge.methods.factory import build_method
 
     torch.manual_seed(0)
     cfg = load_config(recipe, VARIANTS[variant])

@@ -4,13 +4,13 @@
 
 RUN folders come from `ganforge train mnist-vae`, `mnist-vae-20` and `mnist-dcgan`; --data-root is needed when
 the runs' data.root does not resolve from here. Writes docs/images/vae-*.png, vae20-*.png, dcgan-*.png / .gif
-and prints each run's last held-out bound (eval.jsonl).
+and prints each run's last held-out bound (metrics.jsonl).
 """
 import argparse
-import json
 from pathlib import Path
 
 from ganforge.cli import main as ganforge
+from ganforge.run_log import held_out_rows
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
 
@@ -22,10 +22,10 @@ def run(*args: str) -> None:
 
 
 def last_bound(run_dir: str) -> str:
-    path = Path(run_dir) / "eval.jsonl"
-    if not path.is_file():
-        return "no eval.jsonl"
-    last = json.loads(path.read_text().splitlines()[-1])
+    rows = held_out_rows(Path(run_dir))
+    if not rows:
+        return "no held-out scores in metrics.jsonl"
+    last = rows[-1]
     return (f"step {last['step']} (epoch {last['epoch']}): {last['neg_elbo_nats']:.2f} nats, "
             f"{last['bits_per_dim']:.4f} bits/dim on {last['data']}")
 

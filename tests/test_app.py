@@ -9,7 +9,6 @@ import pytest
 import torch
 from PIL import Image
 
-import ganforge
 from ganforge.app import explore, generate, translate, watch
 from ganforge.app.images import grid_image, open_upload
 from ganforge.app.runs import RunCache, choices, table

@@ -5,7 +5,7 @@ import pytest
 
 from ganforge.checkpoint import load_checkpoint
 from ganforge.errors import GanforgeError
-from ganforge.trainer import train
+from ganforge import train
 from conftest import TINY, make_image_folder
 
 

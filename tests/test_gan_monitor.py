@@ -11,7 +11,7 @@ from ganforge.checkpoint import load_checkpoint
 from ganforge.config import load_config
 from ganforge.data import load_dataset
 from ganforge.methods.base import DataInfo
-from ganforge.methods.gan import GAN
+from ganforge.methods.factory import build_method
 from ganforge.methods.gan_losses import generator_loss
 from ganforge.methods.gan_monitor import discriminator_stats
 from ganforge.viz.curves import curve_panels, plot_loss_curves
@@ -118,7 +118,8 @@ def test_saturating_loss_trains(image_folder, tmp_path):
                          ids=["dcgan", "cgan", "mlp"])
 def test_model_summary_lists_every_layer_and_the_parameter_totals(extra):
     torch.manual_seed(0)
-    gan = GAN(load_config("mnist-dcgan", [*TINY, *extra]), DataInfo((3, 32, 32), ["a", "b"]), torch.device("cpu"))
+    gan = build_method(load_config("mnist-dcgan", [*TINY, *extra]), DataInfo((3, 32, 32), ["a", "b"]),
+                       torch.device("cpu"))
     before = torch.get_rng_state()
     for title, module, inputs in gan.summary_inputs():
         (_, network, _, total), *rows = layer_rows(module, inputs)

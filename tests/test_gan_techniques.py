@@ -13,7 +13,7 @@ from ganforge.nets import DCGANDiscriminator
 from ganforge.nets.diffaugment import POLICIES, diff_augment
 from ganforge.nets.projection import ProjectionHead
 from ganforge.nets.spectral import apply_spectral_norm
-from ganforge.trainer import build_method
+from ganforge.methods.factory import build_method
 from conftest import TINY
 from test_resume import assert_same_state
 

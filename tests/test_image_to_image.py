@@ -180,8 +180,8 @@ def test_learning_rate_is_constant_then_linear_to_zero():
 
 
 def eval_rows(run_dir):
-    import json
-    return [json.loads(line) for line in (run_dir / "eval.jsonl").read_text().splitlines()]
+    from ganforge.run_log import held_out_rows
+    return held_out_rows(run_dir)
 
 
 def test_pix2pix_learns_a_paired_mapping(tmp_path):

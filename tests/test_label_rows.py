@@ -9,7 +9,7 @@ from ganforge.config import load_config
 from ganforge.errors import GanforgeError
 from ganforge.label_rows import label_columns, label_rows
 from ganforge.methods.base import DataInfo
-from ganforge.methods.gan import GAN
+from ganforge.methods.factory import build_method
 from conftest import TINY
 from tiny_runs import train_faces
 
@@ -45,7 +45,7 @@ def test_a_generator_that_ignores_labels_gives_identical_columns():
 
 def test_a_conditional_generator_changes_only_the_label_along_a_row():
     torch.manual_seed(0)
-    gan = GAN(load_config("mnist-cgan", TINY), DataInfo((3, 32, 32), ["a", "b", "c"]), torch.device("cpu"))
+    gan = build_method(load_config("mnist-cgan", TINY), DataInfo((3, 32, 32), ["a", "b", "c"]), torch.device("cpu"))
     rows = label_rows(gan, [0, 1, 2], rows=2, seed=3)
     assert rows.shape == (2, 3, 3, 32, 32)
     assert not torch.allclose(rows[:, 0], rows[:, 1])
@@ -55,7 +55,7 @@ def test_a_conditional_generator_changes_only_the_label_along_a_row():
 
 
 def test_unconditional_generators_have_no_label_rows():
-    gan = GAN(load_config("mnist-dcgan", TINY), DataInfo((3, 32, 32), []), torch.device("cpu"))
+    gan = build_method(load_config("mnist-dcgan", TINY), DataInfo((3, 32, 32), []), torch.device("cpu"))
     with pytest.raises(GanforgeError, match="need a conditional run"):
         label_rows(gan, [0], rows=2)
 

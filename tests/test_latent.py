@@ -8,6 +8,7 @@ from ganforge.config import load_config
 from ganforge.errors import GanforgeError
 from ganforge.latent import grid_coordinates, interpolate, lerp, rank_by_discriminator, slerp, walk
 from ganforge.methods.base import DataInfo
+from ganforge.methods.factory import build_method
 from ganforge.methods.gan import GAN
 from ganforge.methods.vae import VAE
 from conftest import TINY, make_image_folder
@@ -17,13 +18,13 @@ SHAPES = DataInfo((3, 32, 32), ["circle", "square"])
 
 def tiny_gan(*extra) -> GAN:
     torch.manual_seed(0)
-    return GAN(load_config("mnist-dcgan", [*TINY, *extra]), SHAPES, torch.device("cpu"))
+    return build_method(load_config("mnist-dcgan", [*TINY, *extra]), SHAPES, torch.device("cpu"))
 
 
 def tiny_vae(*extra) -> VAE:
     torch.manual_seed(0)
     cfg = load_config("mnist-vae", ["model.mlp_hidden=[16]", "model.latent_dim=3", *extra])
-    return VAE(cfg, SHAPES, torch.device("cpu"))
+    return build_method(cfg, SHAPES, torch.device("cpu"))
 
 
 def test_slerp_stays_on_the_sphere_and_hits_both_ends():

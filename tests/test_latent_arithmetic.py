@@ -8,6 +8,7 @@ from ganforge.config import load_config
 from ganforge.errors import GanforgeError
 from ganforge.latent_arithmetic import grid_latents, label_swap, latent_arithmetic, numbered_grid
 from ganforge.methods.base import DataInfo
+from ganforge.methods.factory import build_method
 from ganforge.methods.gan import GAN
 from conftest import TINY
 from tiny_runs import train_faces
@@ -17,7 +18,7 @@ A, B, C = [3, 17, 40], [5, 9], [11, 12, 30, 2]
 
 def tiny_gan(*extra) -> GAN:
     torch.manual_seed(0)
-    return GAN(load_config("mnist-dcgan", [*TINY, *extra]), DataInfo((3, 32, 32), ["female", "male"]),
+    return build_method(load_config("mnist-dcgan", [*TINY, *extra]), DataInfo((3, 32, 32), ["female", "male"]),
                torch.device("cpu"))
 
 

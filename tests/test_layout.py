@@ -6,7 +6,7 @@ from ganforge.config import load_config
 from ganforge.data import BatchStream
 from ganforge.data.image_data import ImageData
 from ganforge.methods.base import DataInfo
-from ganforge.trainer import build_method
+from ganforge.methods.factory import build_method
 
 SMALL = ["model.features=8", "model.latent_dim=8", "model.embed_dim=4", "train.batch_size=8",
          "data.image_size=28", "data.channels=1", "train.precision=fp32"]

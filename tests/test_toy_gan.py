@@ -2,7 +2,7 @@ import torch
 
 from ganforge.config import load_config
 from ganforge.methods.base import DataInfo
-from ganforge.methods.gan import GAN
+from ganforge.methods.factory import build_method
 
 TARGET_MEAN = torch.tensor([0.5, -0.3])
 TARGET_STD = torch.tensor([0.1, 0.2])
@@ -19,7 +19,7 @@ def test_gan_learns_a_2d_gaussian():
                                         "model.lr_generator=2e-3", "model.lr_discriminator=2e-3",
                                         "train.precision=fp32", "train.channels_last=false",
                                         "model.ema_decay=0.99"])
-    gan = GAN(cfg, DataInfo((1, 1, 2), []), torch.device("cpu"))
+    gan = build_method(cfg, DataInfo((1, 1, 2), []), torch.device("cpu"))
     before = gan.sample(2000, seed=1).view(-1, 2)
     error_before = (before.mean(0) - TARGET_MEAN).abs().max()
     for _ in range(1500):
@@ -34,7 +34,6 @@ def test_gan_learns_a_2d_gaussian():
 def test_wgan_critic_warmup_schedule(image_folder, tmp_path):
     from ganforge.config import load_config
     from ganforge.methods.base import DataInfo
-    from ganforge.trainer import build_method
     from conftest import TINY
     cfg = load_config("mnist-wgan", [*TINY, "model.critic_warmup=true"])
     gan = build_method(cfg, DataInfo((1, 28, 28), []), torch.device("cpu"))

@@ -1,4 +1,3 @@
-import json
 import math
 
 import pytest
@@ -10,7 +9,9 @@ from ganforge.config import load_config
 from ganforge.data import ImageData
 from ganforge.errors import GanforgeError
 from ganforge.methods.base import DataInfo
+from ganforge.methods.factory import build_method
 from ganforge.methods.vae import VAE, bernoulli_nll, bits_per_dim, kl_divergence, reparameterize
+from ganforge.run_log import held_out_rows
 from test_resume import assert_same_state
 
 # A tiny VAE on the 40x40 -> 32x32 synthetic shapes: seconds per test.
@@ -21,7 +22,7 @@ VAE_TINY = ["model.mlp_hidden=[32]", "model.features=8", "train.batch_size=8", "
 
 def tiny_vae(*overrides, shape=(1, 8, 8)) -> VAE:
     cfg = load_config("mnist-vae", ["model.mlp_hidden=[64]", *overrides])
-    return VAE(cfg, DataInfo(shape, []), torch.device("cpu"))
+    return build_method(cfg, DataInfo(shape, []), torch.device("cpu"))
 
 
 def test_kl_matches_its_closed_form():
@@ -103,7 +104,7 @@ def test_bad_architecture_is_a_user_error():
 
 
 def read_eval(run_dir):
-    return [json.loads(line) for line in (run_dir / "eval.jsonl").read_text().splitlines()]
+    return held_out_rows(run_dir)
 
 
 def test_loop_logs_the_held_out_bound_every_epoch(image_folder, tmp_path):
@@ -114,6 +115,9 @@ def test_loop_logs_the_held_out_bound_every_epoch(image_folder, tmp_path):
     assert [r["step"] for r in rows] == [3, 6, 7]
     assert rows[0]["epoch"] == 1.0 and "shapes" in rows[0]["data"]
     assert rows[-1]["neg_elbo_nats"] < rows[0]["neg_elbo_nats"]
+    # Each score is written once: one line of metrics.jsonl per score and evaluation, no eval.jsonl.
+    assert not (run_dir / "eval.jsonl").exists()
+    assert len((run_dir / "metrics.jsonl").read_text().splitlines()) == 3 * 4
     header = (run_dir / "metrics.csv").read_text().splitlines()[0]
     # Training columns first; the held-out scores join the CSV as val_* columns when first logged.
     assert header.startswith("step,epoch,time_s,images_per_s,neg_elbo,reconstruction,kl,")
@@ -135,4 +139,4 @@ def test_gan_runs_write_no_evaluation(image_folder, tmp_path):
     from conftest import TINY
     run_dir = train("mnist-dcgan", [*TINY, "data.name=folder", f"data.root={image_folder}",
                                     f"train.out_dir={tmp_path}"], steps=3, announce=lambda *a: None)
-    assert not (run_dir / "eval.jsonl").exists()
+    assert held_out_rows(run_dir) == [] and not (run_dir / "metrics.jsonl").exists()

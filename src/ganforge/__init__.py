@@ -1,12 +1,11 @@
 """ganforge: the classic generative image models, trained with one loop, on a laptop CPU or many GPUs."""
-__version__ = "0.1.0"
-
-from .errors import GanforgeError  # noqa: E402
+from .errors import GanforgeError
+from .version import __version__
 
 
 def train(*args, **kwargs):
-    """See ganforge.trainer.train."""
-    from .trainer import train as _train
+    """See ganforge.launch.train."""
+    from .launch import train as _train
     return _train(*args, **kwargs)
 
 

@@ -15,7 +15,7 @@ from .latent_arithmetic import Arithmetic, label_swap, latent_arithmetic, number
 from .labels import attribute_names, resolve_label
 from .methods.base import DataInfo
 from .named_models import is_named, load_inference_state, resolve
-from .trainer import build_method
+from .methods.factory import build_method
 
 
 class TrainedRun:

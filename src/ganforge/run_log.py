@@ -1,4 +1,5 @@
-"""A run's logs: metrics CSV (appended across resumes) and TensorBoard events."""
+"""A run's logs: metrics CSV (appended across resumes), metrics.jsonl (every score with its provenance) and
+TensorBoard events."""
 import csv
 import json
 import re
@@ -10,6 +11,8 @@ import torch
 from .errors import GanforgeError
 
 RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# Runs before 0.1.0's one log also wrote each held-out evaluation as a row of eval.jsonl; they are still read.
+LEGACY_HELD_OUT = "eval.jsonl"
 
 
 def check_run_name(out_dir: str, name: str) -> Path:
@@ -44,13 +47,12 @@ def new_run_dir(out_dir: str, recipe: str, name: str = "") -> Path:
 class RunLog:
     def __init__(self, run_dir: Path, resume_step: int | None = None, tensorboard: bool = True):
         self.csv_path = run_dir / "metrics.csv"
-        self.eval_path = run_dir / "eval.jsonl"
         self.metrics_path = run_dir / "metrics.jsonl"
         self.image_steps: dict[str, int] = {}
         self.columns: list[str] | None = None
         if resume_step is not None and self.csv_path.is_file():
             self._truncate_after(resume_step)
-        for path in (self.eval_path, self.metrics_path):
+        for path in (run_dir / LEGACY_HELD_OUT, self.metrics_path):
             if resume_step is not None and path.is_file():
                 lines = path.read_text().splitlines()
                 kept = [line for line in lines if json.loads(line)["step"] <= resume_step]
@@ -96,13 +98,6 @@ class RunLog:
             writer = csv.DictWriter(f, self.columns)
             writer.writeheader()
             writer.writerows(rows)
-
-    def write_eval(self, step: int, scores: dict[str, float], context: dict) -> None:
-        """Held-out scores, one JSON line each with what they were measured on (eval.jsonl)."""
-        with open(self.eval_path, "a") as f:
-            f.write(json.dumps({"step": step, **context, **scores}) + "\n")
-        # TensorBoard gets these once, as metrics/NAME, from write_metrics (the loop records them there too).
-        self.write(step, {f"val_{key}": value for key, value in scores.items()}, tensorboard=False)
 
     def write_metrics(self, records: list[dict]) -> None:
         """Evaluation results with their provenance, one JSON line per metric (metrics.jsonl)."""
@@ -159,3 +154,17 @@ def append_metrics(path: Path, records: list[dict]) -> None:
 
 def read_metrics(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.is_file() else []
+
+
+def held_out_rows(run_dir: Path) -> list[dict]:
+    """The run's held-out evaluations, one dict each: step, epoch, time_s, data, eval_s and the scores by name.
+    From metrics.jsonl (records with no generated images), or eval.jsonl for runs that wrote it."""
+    rows: list[dict] = []
+    for record in read_metrics(Path(run_dir) / "metrics.jsonl"):
+        if record.get("n_generated") != 0 or "data" not in record:
+            continue
+        if not rows or (rows[-1]["step"], rows[-1]["data"]) != (record["step"], record["data"]) \
+                or record["metric"] in rows[-1]:
+            rows.append({key: record[key] for key in ("step", "epoch", "time_s", "data", "eval_s") if key in record})
+        rows[-1][record["metric"]] = record["value"]
+    return rows or read_metrics(Path(run_dir) / LEGACY_HELD_OUT)

@@ -1,35 +1,33 @@
-"""The one training loop for every method: budgets, logging, sample grids, checkpoints, exact resume, DDP."""
+"""The one training loop for every method: budgets, logging, checkpoints, exact resume, DDP. Scores and pictures
+come in through the hooks of loop_hooks.py; launch.py wires them and starts a run (`ganforge.train`)."""
+import contextlib
 import math
-import os
 import random
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from . import __version__
 from .allocator import reuse_freed_memory
-from .checkpoint import load_checkpoint, remove_stale_temporaries, rng_state, save_checkpoint, set_rng_state
-from .config import RunConfig, config_to_dict, config_to_yaml, load_config
+from .checkpoint import remove_stale_temporaries, rng_state, save_checkpoint, set_rng_state
+from .config_io import config_to_dict, config_to_yaml
 from .data import BatchStream, load_dataset
-from .data.image_data import first_images
+from .data.held_out import held_out_split
 from .distributed import (DistContext, any_rank, broadcast_object, gather_objects, init_distributed, shutdown,
                           wrapper)
 from .errors import GanforgeError
-from .methods.base import DataInfo, Method
+from .loop_hooks import Evaluator, Pictures
+from .methods.base import DataInfo
+from .methods.factory import build_method
 from .progress_lines import progress
-from .registry import method_entry
-from .resume_checks import check_resume_config
-from .run_log import RunLog, check_run_name, new_run_dir, read_metrics, scalars_from
-from .run_mark import RunningMark
-from .stop_signal import StopRequest, stop_on_signals
-from .viz import plot_loss_curves, save_grid
-from .viz.run_pictures import write_run_end, write_run_start
+from .run_log import RunLog, new_run_dir, scalars_from
+from .stop_signal import StopRequest
+from .version import __version__
 
 
-def total_steps(cfg: RunConfig, steps_per_epoch: int) -> float:
+def total_steps(cfg, steps_per_epoch: int) -> float:
     """The step budget: the smaller of steps and epochs; one epoch when no budget at all is set."""
     limits = []
     if cfg.train.steps > 0:
@@ -47,16 +45,16 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def build_method(cfg: RunConfig, info: DataInfo, device: torch.device, wrap=None) -> Method:
-    entry = method_entry(cfg.method)
-    return entry.cls(cfg, info, device, **({"wrap": wrap} if wrap else {}))
-
-
 class Trainer:
-    """Owns one run: its method, data stream, run folder and logs. `run()` trains until a budget is met."""
+    """Owns one run: its method, data stream, run folder and logs. `run()` trains until a budget is met.
 
-    def __init__(self, cfg: RunConfig, run_dir: Path | None = None, checkpoint: dict | None = None, announce=print):
+    `cfg` is the run config (ganforge.config.RunConfig); `evaluator` and `pictures` are the hooks of loop_hooks.py.
+    """
+
+    def __init__(self, cfg, run_dir: Path | None = None, checkpoint: dict | None = None, announce=print,
+                 evaluator: Evaluator | None = None, pictures: Pictures | None = None):
         self.cfg = cfg
+        self.evaluator, self.pictures = evaluator or Evaluator(), pictures or Pictures()
         self.ctx: DistContext = init_distributed(cfg.train.device)
         self.announce = announce if self.ctx.is_main else (lambda *a, **k: None)
         if cfg.train.threads > 0:
@@ -76,7 +74,7 @@ class Trainer:
         self.step, self.elapsed_before, self.session_start = 0, 0.0, time.monotonic()
         self.cpu_before, self.cpu_start = 0.0, time.process_time()
         self.eval_s = self.eval_cpu = 0.0  # evaluation time this session (held-out and sample scores): not counted against budgets
-        self.held_out, self.last_scores = None, (-1, {})
+        self.held_out = None  # the data the run does not train on, loaded when first needed
         self.stop = StopRequest()  # train() hands in one that Ctrl-C and SIGTERM set
         self.saved_step, self.saved_at = None, time.monotonic()
         if checkpoint is not None:
@@ -89,12 +87,10 @@ class Trainer:
             remove_stale_temporaries(self.run_dir)  # torn leftovers of a run killed while saving
             (self.run_dir / "config.yaml").write_text(config_to_yaml(cfg))
             self.log = RunLog(self.run_dir, self.step if checkpoint else None, cfg.train.tensorboard)
-            write_run_start(self.method, data, self.run_dir, self.log, self.announce, cfg.train.sample_count,
-                            cfg.train.seed)
-        self.metric_history = [r for r in read_metrics(self.run_dir / "metrics.jsonl") if r.get("source") == "train"]
-        self.eval_names = self.sample_metrics() if cfg.eval.every > 0 else []
+            self.pictures.start(self, data)
+        metric_tags = self.evaluator.attach(self)
         if self.log is not None and checkpoint is None:
-            self.log.hparams(config_to_dict(cfg), [f"metrics/{name}" for name in self.eval_names])
+            self.log.hparams(config_to_dict(cfg), metric_tags)
         self.announce(f"{cfg.recipe}: {data.source}, {len(data):,} images {tuple(data.shape)}, "
                       f"device {self.ctx.device}, {self.ctx.world_size} process(es), run folder {self.run_dir}")
 
@@ -118,7 +114,7 @@ class Trainer:
         rngs, streams = gather_objects(rng_state(), self.ctx), gather_objects(self.stream.state_dict(), self.ctx)
         if self.ctx.is_main:
             (self.run_dir / name).parent.mkdir(exist_ok=True)
-            save_checkpoint(self.run_dir / name, config=config_to_dict(self.cfg), data_info=asdict(self.info),
+            save_checkpoint(self.run_dir / name, config=config_to_dict(self.cfg), data_info=self.info.saved(),
                             method=self.method.state_dict(), step=self.step, elapsed_s=self.elapsed_s(),
                             cpu_s=self.cpu_s(),
                             stream=streams, rng=rngs, versions={"ganforge": __version__, "torch": str(torch.__version__)})
@@ -130,13 +126,12 @@ class Trainer:
         return minutes > 0 and any_rank(time.monotonic() - self.saved_at >= minutes * 60, self.ctx)
 
     def save_samples(self) -> None:
-        if not self.ctx.is_main:
-            return
-        images, nrow = self.method.fixed_grid(self.cfg.train.sample_count, self.cfg.train.seed)
-        path = save_grid(images, self.run_dir / "samples" / f"step_{self.step:07d}.png", nrow=nrow)
-        save_grid(images, self.run_dir / "samples.png", nrow=nrow)
-        self.log.image("samples", path, self.step)
-        plot_loss_curves(self.run_dir / "metrics.csv", self.run_dir / "losses.png", self.cfg.recipe)
+        if self.ctx.is_main:
+            self.pictures.samples(self)
+
+    def epoch(self) -> float:
+        """Epochs trained, counted in the loop's steps."""
+        return round(self.step / self.steps_per_epoch, 3)
 
     def run(self) -> Path:
         t = self.cfg.train
@@ -152,7 +147,10 @@ class Trainer:
         self.cpu_start, self.eval_cpu = time.process_time(), 0.0
         cpu_end = self.cpu_start + t.cpu_minutes * 60 if t.cpu_minutes > 0 else math.inf
         window = {"start": time.perf_counter(), "steps": 0, "sums": None}
-        if self.step == 0 and getattr(self.method, "evaluate_at_start", False):
+        if self.ctx.is_main and self.method.wants_held_out_previews:  # image-to-image grids show held-out inputs
+            with self.not_training_time():  # loading held-out data is evaluation time
+                self.method.keep_held_out_previews(self.held_out_data())
+        if self.step == 0 and self.method.evaluate_at_start:
             self.evaluate()  # the untrained model's held-out scores: the baseline of the curves
         try:
             while self.step < budget and not any_rank(bool(self.stop), self.ctx):
@@ -171,7 +169,7 @@ class Trainer:
                     self.save(f"checkpoints/step_{self.step:07d}.pt")
                 if self.step % self.steps_per_epoch == 0:
                     self.evaluate()
-                if self.cfg.eval.every > 0 and self.step % self.cfg.eval.every == 0:
+                if self.evaluator.samples_due(self.step):
                     self.evaluate_samples()
                 if t.minutes > 0 and any_rank(time.monotonic() - self.eval_s >= deadline, self.ctx):
                     break
@@ -192,86 +190,49 @@ class Trainer:
         scores = self.evaluate(final=True)
         self.save_samples()  # after the final scores, so the curves include them
         if self.ctx.is_main:
-            write_run_end(self.method, self.run_dir, self.step, seed=t.seed)
+            self.pictures.end(self)
         if scores:
             listed = ", ".join(f"{k} {v:.4g}" for k, v in scores.items())
             self.announce(f"held-out ({self.held_out.source}): {listed}")
-        if self.cfg.eval.every > 0 and self.step % self.cfg.eval.every:  # the last step, unless just evaluated
+        if self.evaluator.samples_due(self.step, final=True):
             self.evaluate_samples()
         self.announce(f"done: step {self.step}, samples {self.run_dir / 'samples.png'}, "
                       f"checkpoint {self.run_dir / 'last.pt'}")
         return self.run_dir
 
-    def evaluate(self, final: bool = False) -> dict[str, float]:
-        """The method's held-out scores, logged to eval.jsonl: the other split (MNIST's test set); a folder has
-        no splits, so there it is its own images. Methods without `evaluate` cost nothing. Image-to-image
-        methods score a fixed subset during training (eval.held_out_pairs) and the whole split when `final`."""
-        if not self.ctx.is_main or type(self.method).evaluate is Method.evaluate:
-            return {}
-        start, cpu_start = time.monotonic(), time.process_time()
+    def held_out_data(self):
+        """The data the run does not train on (data/held_out.py), loaded once."""
         if self.held_out is None:
-            split = "test" if self.cfg.data.split == "train" else "train"
-            self.held_out = load_dataset(replace(self.cfg.data, split=split), lambda *a: None)
-        data, subset = self.held_out, self.cfg.eval.held_out_pairs
-        if not final and self.method.scores_subset_in_training and 0 < subset < len(data):
-            data = first_images(data, subset)
-        if self.last_scores[0] != (self.step, len(data)):
-            scores = self.method.evaluate(data)
-            seconds = time.monotonic() - start
-            context = {"epoch": round(self.step / self.steps_per_epoch, 3), "time_s": round(self.elapsed_s(), 2),
-                       "data": data.source, "eval_s": round(seconds, 2)}
-            if self.last_scores[0] == -1:
-                self.announce(f"held-out scores on {len(data)} of {len(self.held_out)} images took {seconds:.1f} s"
-                              + (" (eval.held_out_pairs; all of them at the end)" if len(data) < len(self.held_out)
-                                 else ""))
-            self.log.write_eval(self.step, scores, context)
-            # The same scores in the one provenance-carrying log (eval.jsonl keeps its per-epoch rows).
-            self.log.write_metrics([{"metric": name, "value": value, "step": self.step, **context,
-                                     "n_real": len(data), "n_generated": 0, "source": "train",
-                                     "ganforge": __version__, "torch": str(torch.__version__)}
-                                    for name, value in scores.items()])
-            self.last_scores = ((self.step, len(data)), scores)
-            self.eval_s += time.monotonic() - start  # scoring is not training time: budgets exclude it
-            self.eval_cpu += time.process_time() - cpu_start
-        return self.last_scores[1]
+            self.held_out = load_dataset(replace(self.cfg.data, split=held_out_split(self.cfg.data.split)),
+                                         lambda *a: None)
+        return self.held_out
 
-    def sample_metrics(self) -> list[str]:
-        """eval.metrics resolved for this run, checked before any training (eval.best must be one of them)."""
-        from .metrics import resolve_metrics
-        e = self.cfg.eval
-        names = resolve_metrics(e.metrics, bool(getattr(self.method, "conditional", False)), self.cfg.data,
-                                during_training=True)
-        if e.best and e.best not in names:
-            raise GanforgeError(f"eval.best={e.best} is not among the evaluated metrics ({', '.join(names)}); "
-                                "add it to eval.metrics or pick one of them")
-        return names
+    def evaluate(self, final: bool = False) -> dict[str, float]:
+        """The method's held-out scores (the evaluator writes them), after every epoch and at the end; methods
+        without any cost nothing. Scoring is not training time: budgets exclude it."""
+        if not self.ctx.is_main or not self.method.scores_held_out:
+            return {}
+        with self.not_training_time():
+            return self.evaluator.held_out(self, self.held_out_data(), final)
 
     def evaluate_samples(self) -> None:
-        """Sample-quality metrics (cfg.eval) into metrics.jsonl; best.pt follows the chosen metric. The time it
-        takes is not training time, and it draws from private seeded RNGs only, so resume stays exact."""
+        """Sample-quality metrics (the evaluator writes them); best.pt when they improved. The time it takes is not
+        training time, and it draws from private seeded RNGs only, so resume stays exact."""
+        with self.not_training_time():
+            improved = self.evaluator.samples(self) if self.ctx.is_main else False
+            if broadcast_object(improved, self.ctx):
+                self.save("best.pt")
+                self.announce(f"best.pt: step {self.step}")
+
+    @contextlib.contextmanager
+    def not_training_time(self):
+        """Evaluation does not count against the budgets (or time_s): its wall and CPU time are set apart."""
         start, cpu_start = time.monotonic(), time.process_time()
-        improved = False
-        if self.ctx.is_main:
-            from .metrics import best_of, evaluate_method, format_record, is_improvement
-            from .metrics.collapse import collapse_warnings
-            e = self.cfg.eval
-            records = evaluate_method(self.method, self.cfg.data, e, self.step, "train", self.eval_names,
-                                      self.announce)
-            self.log.write_metrics(records)
-            for warning in collapse_warnings(self.metric_history, records):
-                self.announce(f"\nwarning: {warning}")
-            chosen = e.best or records[0]["metric"]
-            record = next(r for r in records if r["metric"] == chosen)
-            earlier = [r["value"] for r in self.metric_history if r["metric"] == chosen
-                       and r.get("n_generated") == record["n_generated"]]
-            improved = is_improvement(chosen, record["value"], best_of(chosen, earlier))
-            self.metric_history.extend(records)
-            self.announce("\n" + "\n".join(format_record(r) for r in records))
-        if broadcast_object(improved, self.ctx):
-            self.save("best.pt")
-            self.announce(f"best.pt: step {self.step}")
-        self.eval_s += time.monotonic() - start
-        self.eval_cpu += time.process_time() - cpu_start
+        try:
+            yield
+        finally:
+            self.eval_s += time.monotonic() - start
+            self.eval_cpu += time.process_time() - cpu_start
 
     @staticmethod
     def accumulate(window: dict, logs: dict) -> None:
@@ -296,36 +257,3 @@ class Trainer:
             self.log.close()
         shutdown(self.ctx)
 
-
-def train(recipe: str | None = None, overrides=(), resume: str | Path | None = None, announce=print,
-          **budget) -> Path:
-    """Train a recipe (or resume a run) and return its run folder.
-
-    `budget` may hold steps, epochs, minutes, cpu_minutes; any of them replaces the recipe's budget as a whole. On resume
-    the saved config is used, with `overrides` and `budget` on top; steps and epochs are totals for the run,
-    minutes count from now.
-    """
-    checkpoint, run_dir = None, None
-    given = {k: v for k, v in budget.items() if v is not None}
-    unknown = set(given) - {"steps", "epochs", "minutes", "cpu_minutes"}
-    if unknown:
-        raise TypeError(f"unknown budget {', '.join(sorted(unknown))}: use steps, epochs, minutes or cpu_minutes")
-    # A budget given here replaces the recipe's whole budget: `--minutes 10` trains for ten minutes.
-    extra = [f"train.{k}={given.get(k, 0)}" for k in ("steps", "epochs", "minutes", "cpu_minutes")] if given else []
-    if resume is not None:
-        checkpoint = load_checkpoint(resume)
-        run_dir = Path(resume) if Path(resume).is_dir() else Path(resume).parent
-        cfg = load_config(None, [*overrides, *extra], base=checkpoint["config"])
-        check_resume_config(checkpoint["config"], cfg, recipe, run_dir)
-    else:
-        cfg = load_config(recipe or "mnist-dcgan", [*overrides, *extra])
-        if cfg.train.name and os.environ.get("RANK", "0") == "0":
-            check_run_name(cfg.train.out_dir, cfg.train.name)  # before loading any data: fail at once
-    with stop_on_signals() as stop:
-        trainer = Trainer(cfg, run_dir, checkpoint, announce)
-        trainer.stop = stop
-        try:
-            with RunningMark(trainer):  # running.json while it trains (run_mark.py)
-                return trainer.run()
-        finally:
-            trainer.close()

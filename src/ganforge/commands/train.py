@@ -21,7 +21,7 @@ def add(sub) -> None:
 
 
 def run(args) -> None:
-    from ..trainer import train
+    from ..launch import train
     overrides = list(args.overrides)
     recipe = args.recipe
     if recipe and "=" in recipe:  # `ganforge train key=value` with no recipe

@@ -4,7 +4,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from ..config import DataConfig
+from ..data_config import DataConfig
 from ..errors import GanforgeError
 from ..files import data_root
 from .batches import BatchStream
@@ -14,7 +14,7 @@ from .folder import folder_fingerprint, load_folder
 from .image_data import ImageData, to_float, to_uint8
 from .mnist import load_mnist
 
-__all__ = ["BatchStream", "ImageData", "load_dataset", "to_float", "to_uint8"]
+__all__ = ["BatchStream", "DataConfig", "ImageData", "load_dataset", "to_float", "to_uint8"]
 
 
 def load_dataset(cfg: DataConfig, announce=print) -> ImageData:

@@ -17,7 +17,7 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..capabilities import DIRECTIONS
-from ..config import DataConfig
+from ..data_config import DataConfig
 from ..errors import GanforgeError
 from ..files import data_root
 from .folder import IMAGE_SUFFIXES, decode_image, find_images

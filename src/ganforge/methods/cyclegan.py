@@ -12,7 +12,7 @@ from ..nets.init import dcgan_init
 from ..nets.patchgan import PatchDiscriminator
 from ..nets.resnet_generator import ResnetGenerator
 from ..capabilities import DIRECTIONS
-from ..registry import register
+from .registry import register
 from .gan_losses import target_loss
 from .image_pool import ImagePool
 from .image_to_image import ImageToImage, ImageToImageConfig, l1_01

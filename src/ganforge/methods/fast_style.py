@@ -16,7 +16,7 @@ from ..config_ranges import NON_NEGATIVE, POSITIVE, RATE, declare_ranges
 from ..nets.transform_net import TransformNet
 from ..nets.vgg_features import VGGFeatures
 from ..capabilities import Stylizer
-from ..registry import register
+from .registry import register
 from .base import Method, adam
 from .style_losses import PerceptualLoss
 
@@ -82,7 +82,7 @@ class FastStyle(Method, Stylizer):
 
     def keep_previews(self, images: torch.Tensor) -> None:
         """The first content images seen become the fixed progress-grid inputs (saved, so resume keeps them)."""
-        missing = self.cfg.train.sample_count - self.previews.shape[0]
+        missing = self.runtime.sample_count - self.previews.shape[0]
         if missing > 0:
             self.previews = torch.cat([self.previews, to_uint8(images[:missing]).cpu().contiguous()])
 

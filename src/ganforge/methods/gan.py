@@ -15,7 +15,7 @@ from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGene
 from ..nets.diffaugment import diff_augment, parse_policy
 from ..nets.spectral import apply_spectral_norm
 from ..capabilities import DiscriminatorScorer, Generator, RunPictures
-from ..registry import register
+from .registry import register
 from .base import Method, adam, latent_noise, seeded
 from .ema import EMA
 from .gan_losses import LOSSES, discriminator_loss, generator_loss, gradient_penalty

@@ -64,10 +64,10 @@ class ImageToImage(Method, Translator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pair_channels = self.info.image_shape[0]
-        if pair_channels % 2 or self.cfg.data.name not in ("paired", "unpaired"):
-            raise GanforgeError(f"{self.cfg.method} trains on two domains: set data.name=paired (pix2pix) or "
+        if pair_channels % 2 or self.info.kind not in ("paired", "unpaired"):
+            raise GanforgeError(f"{self.name} trains on two domains: set data.name=paired (pix2pix) or "
                                 "data.name=unpaired (CycleGAN) with data.root=FOLDER")
-        self.channels, self.size = pair_channels // 2, self.cfg.data.image_size
+        self.channels, self.size = pair_channels // 2, self.info.image_size
         self.previews = torch.zeros(0, pair_channels, self.size, self.size, dtype=torch.uint8)
         self.schedulers: list = []
 
@@ -84,7 +84,7 @@ class ImageToImage(Method, Translator):
     def jitter(self, pairs: torch.Tensor) -> torch.Tensor:
         """pix2pix's random crop and horizontal flip, the same for both halves of each pair (one tensor)."""
         stored = pairs.shape[-1]
-        if stored == self.size and not self.cfg.data.jitter:
+        if stored == self.size and not self.info.jitter:
             return pairs
         n, extra = pairs.shape[0], stored - self.size
         tops, lefts = torch.randint(extra + 1, (2, n)).tolist()
@@ -125,7 +125,11 @@ class ImageToImage(Method, Translator):
     def export_network(self, direction: str | None = None) -> nn.Module:
         return self.network_for(direction)
 
-    def keep_previews(self, data: ImageData) -> None:
+    @property
+    def wants_held_out_previews(self) -> bool:
+        return len(self.previews) == 0
+
+    def keep_held_out_previews(self, data: ImageData) -> None:
         """The first held-out pairs become the fixed inputs of every progress grid (saved with the run)."""
         if len(self.previews) == 0:
             count = min(self.model_cfg.preview_count, len(data))
@@ -136,7 +140,6 @@ class ImageToImage(Method, Translator):
 
     def held_out_pairs(self, data: ImageData, batch_size: int = 16):
         """Held-out (inputs, targets) batches in [-1, 1] at the model's size."""
-        self.keep_previews(data)
         for start in range(0, len(data), batch_size):
             yield self.split(resized(to_float(data.images[start:start + batch_size]), self.size, self.size))
 
@@ -153,7 +156,7 @@ class ImageToImage(Method, Translator):
         return torch.cat(outputs), torch.cat(targets)
 
     def sample(self, n, labels=None, seed=None):
-        raise GanforgeError(f"a {self.cfg.method} run translates images instead of sampling: "
+        raise GanforgeError(f"a {self.name} run translates images instead of sampling: "
                             "use `ganforge translate RUN INPUT -o OUT_DIR` or ganforge.load(RUN).translate(image)")
 
     def state_dict(self) -> dict:

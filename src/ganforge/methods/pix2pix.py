@@ -12,7 +12,7 @@ from ..config_ranges import NON_NEGATIVE, declare_ranges
 from ..nets.init import dcgan_init
 from ..nets.patchgan import PatchDiscriminator
 from ..nets.unet import UNetGenerator
-from ..registry import register
+from .registry import register
 from .gan_losses import target_loss
 from .image_to_image import ImageToImage, ImageToImageConfig, l1_01
 
@@ -46,7 +46,7 @@ class Pix2Pix(ImageToImage):
         self.discriminator_optimizer = self.adam(self.discriminator)
 
     def network_for(self, direction=None):
-        trained = self.cfg.data.direction
+        trained = self.info.direction
         if direction not in (None, trained):
             raise GanforgeError(f"this pix2pix run learned {trained} only; translate with --direction {trained} "
                                 "(CycleGAN runs translate both ways)")

@@ -13,9 +13,9 @@ import torch.nn.functional as F
 from ..data import ImageData, to_float
 from ..errors import GanforgeError
 from ..config_ranges import FRACTION, POSITIVE, RATE, declare_ranges
-from ..nets.vae import ConvDecoder, ConvEncoder, DecodedImages, MLPDecoder, MLPEncoder
 from ..capabilities import Autoencoder, Generator
-from ..registry import register
+from ..nets.vae import ConvDecoder, ConvEncoder, DecodedImages, MLPDecoder, MLPEncoder
+from .registry import register
 from .base import Method, adam, latent_noise, seeded
 
 

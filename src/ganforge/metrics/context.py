@@ -9,9 +9,10 @@ from functools import cached_property
 import torch
 
 from ..capabilities import Translator, is_conditional
-from ..config import DataConfig, EvalConfig
 from ..data import ImageData, load_dataset, to_uint8
+from ..data_config import DataConfig
 from ..errors import GanforgeError
+from ..eval_config import EvalConfig
 from .feature_cache import cached_features, real_subset
 from .inception import InceptionFeatures
 from .label_classifier import classify_labels, load_or_train_labels

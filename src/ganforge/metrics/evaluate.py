@@ -4,10 +4,11 @@ from datetime import datetime, timezone
 
 import torch
 
-from .. import __version__
 from ..capabilities import is_conditional
-from ..config import DataConfig, EvalConfig
+from ..data_config import DataConfig
 from ..errors import GanforgeError
+from ..eval_config import EvalConfig
+from ..version import __version__
 from .context import EvalContext, has_labels, is_mnist
 from .registry import METRICS, base_name, metric_entry
 

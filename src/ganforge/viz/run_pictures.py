@@ -1,12 +1,37 @@
-"""What a GAN run shows once at its start (a grid of the real training images, a summary of its networks) and at
-its end (for conditional runs: the label rows)."""
+"""What a run draws (the loop's Pictures hook, wired by launch.py): once at its start a grid of the real training
+images and a summary of its networks, progress grids and loss curves as it trains, and at its end the label rows
+of a conditional run."""
 from pathlib import Path
 
 from ..capabilities import RunPictures
 from ..label_rows import label_rows
+from ..loop_hooks import Pictures
+from .curves import plot_loss_curves
+from .grid import save_grid
 from .latent import save_label_rows
 from .model_summary import method_summary
 from .real_grid import save_real_grid
+
+
+class TrainingPictures(Pictures):
+    def __init__(self, recipe: str, sample_count: int = 64, seed: int = 0):
+        self.recipe, self.sample_count, self.seed = recipe, sample_count, seed
+
+    def start(self, trainer, data) -> None:
+        write_run_start(trainer.method, data, trainer.run_dir, trainer.log, trainer.announce, self.sample_count,
+                        self.seed)
+
+    def samples(self, trainer) -> None:
+        """The fixed progress grid (samples/step_N.png, samples.png, TensorBoard) and the loss curves."""
+        run_dir, step = trainer.run_dir, trainer.step
+        images, nrow = trainer.method.fixed_grid(self.sample_count, self.seed)
+        path = save_grid(images, run_dir / "samples" / f"step_{step:07d}.png", nrow=nrow)
+        save_grid(images, run_dir / "samples.png", nrow=nrow)
+        trainer.log.image("samples", path, step)
+        plot_loss_curves(run_dir / "metrics.csv", run_dir / "losses.png", self.recipe)
+
+    def end(self, trainer) -> None:
+        write_run_end(trainer.method, trainer.run_dir, trainer.step, seed=self.seed)
 
 
 def write_run_start(method, data, run_dir: Path, log, announce, count: int = 64, seed: int = 0) -> None:
