@@ -33,7 +33,7 @@ from ganforge.config import EvalConfig  # noqa: E402
 from ganforge.metrics import METRICS, evaluate_method  # noqa: E402
 from ganforge.run_log import append_metrics  # noqa: E402
 from ganforge.viz import save_grid  # noqa: E402
-from reference_results import finished_run  # noqa: E402
+from reference_results import finished_run, recorded  # noqa: E402
 
 # base recipe -> (plus recipe, {row: overrides on the base recipe}); each row adds one technique.
 TECHNIQUES = {
@@ -99,12 +99,19 @@ def evaluate_run(run_dir: Path, grid: Path, args) -> dict:
     if trained.conditional and mnist:
         names.append("conditional_accuracy")
     settings = EvalConfig(n=args.n, real_n=args.real_n, split=args.split, seed=args.seed, weights=args.weights)
+    records = recorded(run_dir, trained.step, args, source="ablation") if args.recorded else []
+    if records:
+        return row_of(trained, run_dir, records, grid, args)
     records = evaluate_method(trained.method, trained.config.data, replace(settings, n=args.fid_n or args.n),
                               trained.step, "ablation", ["fid"], announce=print)
     if names:
         records += evaluate_method(trained.method, trained.config.data, settings, trained.step, "ablation", names,
                                    announce=print)
     append_metrics(run_dir / "metrics.jsonl", records)
+    return row_of(trained, run_dir, records, grid, args)
+
+
+def row_of(trained, run_dir: Path, records: list[dict], grid: Path, args) -> dict:
     images, nrow = trained.method.fixed_grid(100 if trained.conditional else 64, args.seed)
     save_grid(images, grid, nrow=nrow)
     checkpoint = load_checkpoint(run_dir)
@@ -145,13 +152,15 @@ def write_markdown(results: list[dict], args, command: str) -> str:
         command,
         "```",
         "",
-        "| row | what it adds | steps | ms/step | FID | classifier FID | class score | coverage | cond. accuracy |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| row | what it adds | steps | ms/step | FID | KID | classifier FID | class score | coverage | cond. accuracy "
+        "| samples |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in results:
         lines.append(f"| {row['name']} | `{row['overrides']}` | {row['steps']:,} | {row['ms_per_step']} | "
-                     f"{cell(row, 'fid')} | {cell(row, 'classifier_fid')} | {cell(row, 'class_score')} | "
-                     f"{cell(row, 'coverage')} | {cell(row, 'conditional_accuracy', 3)} |")
+                     f"{cell(row, 'fid')} | {cell(row, 'kid', 4)} | {cell(row, 'classifier_fid')} | {cell(row, 'class_score')} | "
+                     f"{cell(row, 'coverage')} | {cell(row, 'conditional_accuracy', 3)} | "
+                     f"![{row['name']}]({os.path.relpath(Path(row['grid']).resolve(), Path(args.results).resolve().parent)}) |")
     lines += ["", "Techniques: EMA of G's weights; DiffAugment (Zhao et al. 2020); hinge loss; spectral norm in D "
               "(Miyato et al. 2018, with d_norm=none and hinge); lazy R1 (Mescheder et al. 2018, every 16th step as "
               "StyleGAN2); TTUR (Heusel et al. 2017); projection discriminator (Miyato & Koyama 2018); 32 instead of "
@@ -222,6 +231,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="evaluate existing runs under --out, train the rest")
     parser.add_argument("--speed", action="store_true", help="only time each row's training step")
     parser.add_argument("--no-eval", action="store_true", help="only train (evaluate later with --reuse)")
+    parser.add_argument("--recorded", action="store_true",
+                        help="with --reuse: take a row's metrics from this script's earlier records of its step")
     parser.add_argument("--iters", type=int, default=30, help="--speed: steps timed per row and round")
     parser.add_argument("--repeats", type=int, default=3, help="--speed: rounds")
     parser.add_argument("overrides", nargs="*", help="key=value for every row (e.g. data.root=DIR)")
@@ -237,7 +248,7 @@ def main() -> None:
     torch.set_num_threads(args.eval_threads)
     results = evaluate_rows(rows, args)
     command = ("GANFORGE_DATA=../shared/data GANFORGE_WEIGHTS=../shared/weights python benchmarks/ablation.py "
-               + " ".join(a for a in sys.argv[1:] if a != "--reuse"))
+               + " ".join(a for a in sys.argv[1:] if a not in ("--reuse", "--recorded", "--no-eval")))
     Path(args.results).write_text(write_markdown(results, args, command))
     print(f"wrote {args.results}")
 

@@ -85,12 +85,12 @@ def evaluate_recipe(recipe: str, run_dir: Path, args) -> dict:
             "faces": not is_mnist(trained.config.data), **{r["metric"]: r for r in records}}
 
 
-def recorded(run_dir: Path, step: int, args) -> list[dict]:
+def recorded(run_dir: Path, step: int, args, source: str = "reference_results") -> list[dict]:
     """This script's records of an earlier call for the same step (--recorded): the table without evaluating
     again. The newest record of each metric wins."""
     latest = {}
     for r in read_metrics(run_dir / "metrics.jsonl"):
-        if r.get("source") == "reference_results" and r.get("step") == step:
+        if r.get("source") == source and r.get("step") == step:
             latest[r["metric"]] = r
     return list(latest.values())
 
