@@ -79,7 +79,9 @@ def evaluate_recipe(recipe: str, run_dir: Path, args) -> dict:
     save_grid(images, grid, nrow=nrow)
     checkpoint = load_checkpoint(run_dir)
     return {"recipe": recipe, "run": str(run_dir), "steps": trained.step,
-            "train_minutes": round(checkpoint["elapsed_s"] / 60, 2), "threads": args.threads,
+            # CPU time where the run recorded it (cpu_s: all threads), else wall minutes (x threads in the table)
+            "train_minutes": round(checkpoint.get("cpu_s", checkpoint["elapsed_s"]) / 60, 2),
+            "threads": 1 if "cpu_s" in checkpoint else args.threads,
             "eval_seconds": round(sum(r.get("seconds", 0) for r in records) if args.recorded
                                   else time.perf_counter() - start, 1), "grid": str(grid),
             "faces": not is_mnist(trained.config.data), **{r["metric"]: r for r in records}}
