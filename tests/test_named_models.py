@@ -78,3 +78,14 @@ def test_default_outputs_of_a_named_model_land_here(tmp_path, monkeypatch):
     assert str(default_output("starter:mnist-cgan", "sample.png")) == "starter-mnist-cgan/sample.png"
     assert str(default_output("runs/x/last.pt", "plots", "a.png")) == "runs/x/plots/a.png"
     assert str(default_output("runs/x", "sample.png")) == "runs/x/sample.png"
+
+
+def test_each_method_declares_its_slim_form():
+    """Slim checkpoints ask the method class for its inference state, never the method's name."""
+    from ganforge.methods.registry import method_entry
+    model = {"ema_decay": 0.999}
+    kept = method_entry("gan").cls.inference_state({"generator": "G", "ema": {"model": "EMA"}}, model)
+    assert kept == {"generator": "EMA"} and model["ema_decay"] == 0.0  # the EMA weights become the generator
+    assert set(method_entry("vae").cls.inference_state({"encoder": 1, "decoder": 2, "optimizer": 3}, {})) == {
+        "encoder", "decoder"}
+    assert method_entry("pix2pix").cls.inference_state({}, {}) is None

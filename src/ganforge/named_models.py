@@ -15,6 +15,7 @@ import torch
 from .checkpoint import load_checkpoint, save_checkpoint
 from .errors import GanforgeError
 from .files import cache_root, file_sha256
+from .methods.registry import method_entry
 
 KINDS = ("starter", "pretrained")
 # Published reference runs: name -> {"url": ..., "sha256": ..., "what": ...}. Filled as runs are published
@@ -80,14 +81,10 @@ def slim_checkpoint(run: str | Path, out: str | Path, dtype: torch.dtype = torch
     decoder, in `dtype`; no discriminator, optimiser, RNG or data position."""
     checkpoint = load_checkpoint(run)
     state, config = checkpoint["method"], json.loads(json.dumps(checkpoint["config"]))
-    if config["method"] == "gan":
-        generator = state["ema"]["model"] if "ema" in state else state["generator"]
-        kept = {"generator": generator}
-        config["model"]["ema_decay"] = 0.0  # the EMA weights are the generator now
-    elif config["method"] == "vae":
-        kept = {"encoder": state["encoder"], "decoder": state["decoder"]}
-    else:
-        raise GanforgeError(f"{run} is a '{config['method']}' run; slim checkpoints exist for gan and vae runs")
+    kept = method_entry(config["method"]).cls.inference_state(state, config["model"])
+    if kept is None:
+        raise GanforgeError(f"{run} is a '{config['method']}' run; slim checkpoints exist for methods that declare "
+                            "an inference state (gan, vae)")
     kept = {part: {k: v.to(dtype) if v.is_floating_point() else v for k, v in weights.items()}
             for part, weights in kept.items()}
     save_checkpoint(Path(out), config=config, data_info=checkpoint["data_info"], method=kept,

@@ -120,6 +120,12 @@ class Method:
     def train_step(self, batch: tuple[torch.Tensor, torch.Tensor | None]) -> dict[str, torch.Tensor]:
         raise NotImplementedError
 
+    @classmethod
+    def inference_state(cls, state: dict, model: dict) -> dict | None:
+        """The parts of a saved state that inference needs, for slim checkpoints (named_models.py); `model`, the
+        saved model config, may be adjusted to match. None: this method has no slim form."""
+        return None
+
     def sample(self, n: int, labels: torch.Tensor | None = None, seed: int | None = None) -> torch.Tensor:
         raise NotImplementedError
 

@@ -249,6 +249,11 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
         image = torch.zeros(1, *self.info.image_shape, device=self.device)
         return [("generator", self.generator, (noise, y)), ("discriminator", self.discriminator, (image, y))]
 
+    @classmethod
+    def inference_state(cls, state: dict, model: dict) -> dict:
+        model["ema_decay"] = 0.0  # the EMA weights are the generator now
+        return {"generator": state["ema"]["model"] if "ema" in state else state["generator"]}
+
     def state_dict(self):
         state = {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
                  "opt_generator": self.opt_generator.state_dict(),

@@ -154,6 +154,10 @@ class VAE(Method, Generator, Autoencoder):
     def fixed_grid(self, count, seed):
         return self.sample(count, seed=seed), max(1, int(count ** 0.5))
 
+    @classmethod
+    def inference_state(cls, state: dict, model: dict) -> dict:
+        return {"encoder": state["encoder"], "decoder": state["decoder"]}
+
     def state_dict(self):
         return {"encoder": self.encoder.state_dict(), "decoder": self.decoder.state_dict(),
                 "optimizer": self.optimizer.state_dict()}
