@@ -1,5 +1,5 @@
 """Ablation: the textbook recipe, then each technique of the improved recipe added alone, then the -plus recipe,
-each trained for the same CPU-minutes and seed, evaluated alike; writes benchmarks/ABLATION.md.
+each trained for the same CPU-minutes and seed, evaluated alike; writes benchmarks/ABLATION-BASE.md.
 
     GANFORGE_DATA=../shared/data GANFORGE_WEIGHTS=../shared/weights \
         python benchmarks/ablation.py --base mnist-dcgan --minutes 15 -n 10000 --cores 0,1
