@@ -5,6 +5,13 @@ from datetime import date
 from pathlib import Path
 
 
+
+def regenerate_lines(command: str, args, after_seed: str = "") -> list[str]:
+    """The command that remakes a results table and how its runs were trained (RESULTS.md and FACES.md)."""
+    return ["Regenerate with:", "", "```bash", command, "```", "",
+            f"- Training: each recipe's defaults, {args.threads} thread(s), stopped after {args.minutes:g} minutes of "
+            f"training (`--minutes`; evaluation time not counted), seed {args.seed}.{after_seed}"]
+
 def against(row: dict, name: str, split: str) -> dict | None:
     """A metric's record against one real split: 'fid' (the main split, train for faces) or 'fid/test'."""
     record = row.get(f"{name}/{split}") or row.get(name)
@@ -54,14 +61,7 @@ def write_faces_markdown(rows: list[dict], args, command: str) -> str:
         "",
         f"Measured {date.today()} on the 2-core development machine, ganforge {fid['ganforge']}, torch {fid['torch']}.",
         "",
-        "Regenerate with:",
-        "",
-        "```bash",
-        command,
-        "```",
-        "",
-        f"- Training: each recipe's defaults, {args.threads} thread(s), stopped after {args.minutes:g} minutes of "
-        f"training (`--minutes`; evaluation time not counted), seed {args.seed}.",
+        *regenerate_lines(command, args),
         f"- FID and KID: {fid_n:,} generated images against the {kid_train['n_real']:,} training faces (the usual "
         f"convention for face GANs) and against {held_out}; the reference TF Inception network (sha256 "
         f"`{fid['feature_net_sha256'][:12]}…`), `{fid['resizer']}` to {fid['image_size']}, fp32. "

@@ -31,7 +31,7 @@ from ganforge.metrics import evaluate_method  # noqa: E402
 from ganforge.metrics.context import is_mnist  # noqa: E402
 from ganforge.run_log import append_metrics, read_metrics  # noqa: E402
 from ganforge.viz import save_grid  # noqa: E402
-from faces_table import write_faces_markdown  # noqa: E402  (beside this file)
+from faces_table import regenerate_lines, write_faces_markdown  # noqa: E402  (beside this file)
 
 RECIPES = ["mnist-mlp-gan", "mnist-dcgan", "mnist-cgan", "mnist-wgan", "mnist-wgan-gp", "mnist-vae"]
 
@@ -115,15 +115,7 @@ def write_markdown(rows: list[dict], args, command: str) -> str:
          f"recipe and a {fid_n:,}-sample Inception FID, not the full 15 CPU-minutes and 10k samples. "
          "Small-sample FID is biased upwards: compare these FIDs only with FIDs of the same sample count."),
         "",
-        "Regenerate with:",
-        "",
-        "```bash",
-        command,
-        "```",
-        "",
-        f"- Training: each recipe's defaults, {args.threads} thread(s), stopped after {args.minutes:g} minutes of "
-        "training (`--minutes`; evaluation time not counted), seed "
-        f"{args.seed}. CPU-minutes = wall minutes x threads.",
+        *regenerate_lines(command, args, " CPU-minutes = wall minutes x threads."),
         f"- FID: {fid_n:,} generated images vs the {fid['n_real']:,} MNIST test images, the reference TF "
         f"Inception network (sha256 `{fid['feature_net_sha256'][:12]}…`), uint8 images resized to "
         f"{fid['image_size']} with `{fid['resizer']}`, fp32, run by {fid.get('feature_runtime', 'torch')}.",
