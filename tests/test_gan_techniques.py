@@ -1,7 +1,8 @@
-"""The improved-recipe techniques of the GAN method: DiffAugment, spectral norm, projection head, R1."""
+"""The improved-recipe techniques of the GAN method: DiffAugment, spectral norm, projection head, R1, AC-GAN."""
 import pytest
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from ganforge import train
 from ganforge.checkpoint import load_checkpoint
@@ -10,6 +11,7 @@ from ganforge.errors import GanforgeError
 from ganforge.methods.base import DataInfo
 from ganforge.methods.regularizers import r1_penalty
 from ganforge.nets import DCGANDiscriminator
+from ganforge.nets.aux_classifier import AuxiliaryClassifier
 from ganforge.nets.diffaugment import POLICIES, diff_augment
 from ganforge.nets.projection import ProjectionHead
 from ganforge.nets.spectral import apply_spectral_norm
@@ -117,6 +119,7 @@ def test_r1_is_zero_for_a_constant_discriminator_and_positive_otherwise():
     ("model.diffaugment=color,flip", "model.diffaugment"),
     ("model.conditioning=film", "model.conditioning"),
     ("model.r1_every=0", "model.r1"),
+    ("model.aux_classifier=1", "model.aux_classifier needs a conditional run"),
 ])
 def test_bad_technique_settings_raise_one_clear_error(override, message):
     # Ranges are refused by load_config already; choices when the method is built.
@@ -141,7 +144,7 @@ def test_techniques_off_keep_the_textbook_state_layout():
 
 EVERYTHING = ["model.conditional=true", "model.diffaugment=color,translation,cutout", "model.spectral_norm=true",
               "model.d_norm=none", "model.loss=hinge", "model.conditioning=projection", "model.r1=1",
-              "model.r1_every=2", "model.ema_decay=0.9", "model.lr_discriminator=4e-4"]
+              "model.r1_every=2", "model.ema_decay=0.9", "model.lr_discriminator=4e-4", "model.aux_classifier=1"]
 
 
 def test_resume_is_bit_identical_with_every_technique_on(image_folder, tmp_path):
@@ -154,8 +157,9 @@ def test_resume_is_bit_identical_with_every_technique_on(image_folder, tmp_path)
     assert a["step"] == b["step"] == 8
     assert any("parametrizations" in k and k.endswith("_u") for k in a["method"]["discriminator"])
     assert_same_state(a["method"], b["method"])
+    assert any(k.startswith("classifier.") for k in a["method"]["discriminator"])
     log = (resumed / "metrics.csv").read_text()
-    assert "r1_penalty" in log.splitlines()[0]
+    assert "r1_penalty" in log.splitlines()[0] and "class_loss_fake" in log.splitlines()[0]
 
 
 def test_spectral_norm_runs_one_power_iteration_per_forward_on_the_bf16_path():
@@ -174,5 +178,44 @@ def test_plus_recipes_keep_the_textbook_data_and_the_textbook_stays_plain(plus, 
     improved, plain = load_config(plus), load_config(textbook)
     assert improved.data == plain.data
     m = plain.model
-    assert (m.ema_decay, m.diffaugment, m.spectral_norm, m.conditioning, m.r1) == (0.0, "", False, "concat", 0.0)
+    assert (m.ema_decay, m.diffaugment, m.spectral_norm, m.conditioning, m.r1, m.aux_classifier) == \
+        (0.0, "", False, "concat", 0.0, 0.0)
     assert improved.model != plain.model
+
+
+def test_aux_classifier_reads_each_attribute_of_a_combined_label():
+    """AC-GAN head: logits of each attribute side by side, one cross-entropy per attribute, summed."""
+    head = AuxiliaryClassifier(6, [2, 3])  # e.g. gender x 3 age groups: combined label = 3 * gender + age
+    labels = torch.tensor([0, 1, 2, 3, 4, 5])
+    gender, age = labels // 3, labels % 3
+    right = torch.cat([F.one_hot(gender, 2), F.one_hot(age, 3)], 1).float() * 50
+    assert head.loss(right, labels).item() < 1e-6
+    wrong_age = torch.cat([F.one_hot(gender, 2), F.one_hot((age + 1) % 3, 3)], 1).float() * 50
+    assert head.loss(wrong_age, labels).item() == pytest.approx(50, rel=1e-3)  # only the age term is wrong
+    d = DCGANDiscriminator((3, 32, 32), 8, "batch", [2, 3], 4, "projection", aux_classifier=True)
+    scores, logits = d(torch.randn(6, 3, 32, 32), labels, classify=True)
+    assert scores.shape == (6,) and logits.shape == (6, 5)
+    assert d(torch.randn(6, 3, 32, 32), labels).shape == (6,)
+
+
+def test_aux_classifier_learns_the_labels_and_trains_g_towards_them():
+    """Two easy classes (dark, bright): D's classifier learns them from real images only, and G's fakes come to be
+    read as the labels they were drawn for (their cross-entropy falls from chance)."""
+    torch.manual_seed(0)
+    cfg = load_config("mnist-dcgan", [*TINY, "model.conditional=true", "model.aux_classifier=1",
+                                      "model.lr_discriminator=1e-3", "model.lr_generator=1e-3"])
+    method = build_method(cfg, DataInfo((3, 32, 32), ["dark", "bright"]), torch.device("cpu"))
+    images = torch.cat([torch.full((4, 3, 32, 32), -0.8), torch.full((4, 3, 32, 32), 0.8)])
+    labels = torch.tensor([0] * 4 + [1] * 4)
+    logs = [method.train_step((images, labels)) for _ in range(40)]
+    real = [float(log["class_loss_real"]) for log in logs]
+    fake = [float(log["class_loss_fake"]) for log in logs]
+    assert real[0] > 0.3 and max(real[-10:]) < 0.1
+    assert fake[0] > 0.5 and sum(fake[-10:]) / 10 < 0.35
+
+
+def test_aux_classifier_needs_the_dcgan_architecture():
+    cfg = load_config("mnist-dcgan", [*TINY, "model.architecture=mlp", "model.conditional=true",
+                                      "model.aux_classifier=1", "model.mlp_hidden=[16]"])
+    with pytest.raises(GanforgeError, match="model.aux_classifier needs model.architecture=dcgan"):
+        build_method(cfg, DataInfo((3, 32, 32), ["a", "b"]), torch.device("cpu"))

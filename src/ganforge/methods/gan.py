@@ -51,12 +51,15 @@ class GanConfig:
     conditioning: str = "concat"  # D's label head: concat | projection (Miyato & Koyama 2018)
     r1: float = 0.0  # R1 (Mescheder et al. 2018): r1/2 * E||grad D(x_real)||^2 added to D's loss; 0 = off
     r1_every: int = 1  # lazy R1 (StyleGAN2, Karras et al. 2020): every N-th step only, weighted N
+    # AC-GAN (Odena et al. 2017): D also classifies real images, G is also trained so that its fakes are read as
+    # their labels; the weight of both cross-entropies. Conditional DCGAN only; 0 = off.
+    aux_classifier: float = 0.0
 
 
 declare_ranges(GanConfig, latent_dim=POSITIVE, features=POSITIVE, mlp_hidden=POSITIVE, dropout=FRACTION,
                embed_dim=POSITIVE, n_critic=POSITIVE, clip_value=NON_NEGATIVE, gradient_penalty=NON_NEGATIVE,
                lr_generator=RATE, lr_discriminator=RATE, betas=FRACTION, ema_decay=FRACTION,
-               r1=NON_NEGATIVE, r1_every=POSITIVE)
+               r1=NON_NEGATIVE, r1_every=POSITIVE, aux_classifier=NON_NEGATIVE)
 
 
 def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
@@ -64,18 +67,22 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
     sizes = attribute_sizes(class_names)
     # One attribute: a plain class count (the checkpoints of single-label runs keep their layout).
     classes = (sizes[0] if len(sizes) == 1 else sizes) if cfg.conditional else 0
+    if cfg.aux_classifier > 0 and not cfg.conditional:
+        raise GanforgeError("model.aux_classifier needs a conditional run (model.conditional=true); set it to 0")
     if cfg.conditioning not in ("concat", "projection"):
         raise GanforgeError(f"unknown model.conditioning '{cfg.conditioning}': use concat or projection")
     if cfg.architecture == "mlp":
         if cfg.conditioning == "projection":
             raise GanforgeError("model.conditioning=projection needs model.architecture=dcgan; use concat")
+        if cfg.aux_classifier > 0:
+            raise GanforgeError("model.aux_classifier needs model.architecture=dcgan; set it to 0")
         generator = MLPGenerator(cfg.latent_dim, image_shape, cfg.mlp_hidden, classes, cfg.embed_dim)
         discriminator = MLPDiscriminator(image_shape, cfg.mlp_hidden[::-1], cfg.dropout, classes, cfg.embed_dim)
     elif cfg.architecture == "dcgan":
         try:
             generator = DCGANGenerator(cfg.latent_dim, image_shape, cfg.features, classes, cfg.embed_dim)
             discriminator = DCGANDiscriminator(image_shape, cfg.features, cfg.d_norm, classes, cfg.embed_dim,
-                                               cfg.conditioning)
+                                               cfg.conditioning, cfg.aux_classifier > 0)
         except ValueError as err:
             raise GanforgeError(f"{err} (set data.image_size)") from None
     else:
@@ -165,8 +172,11 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
                 real_seen = self.augment(real)
                 if r1_now:  # R1 differentiates D at the real images as D sees them (augmented)
                     real_seen = real_seen.detach().requires_grad_(True)
-                real_scores, fake_scores = D(real_seen, y).float(), D(self.augment(fake.detach()), y).float()
+                real_scores, class_loss_real = self.scores_and_class_loss(D, real_seen, y)
+                fake_scores = D(self.augment(fake.detach()), y).float()
                 loss_d = discriminator_loss(m.loss, real_scores, fake_scores)
+                if class_loss_real is not None:  # D's classifier learns from real images only
+                    loss_d = loss_d + m.aux_classifier * class_loss_real
                 if m.gradient_penalty > 0:
                     penalty = gradient_penalty(D, real, fake, y)
                     loss_d = loss_d + m.gradient_penalty * penalty
@@ -184,7 +194,10 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
         if self.freeze_d_for_g:
             self.discriminator.requires_grad_(False)
         with self.autocast():
-            loss_g = generator_loss(m.loss, D(self.augment(fake), y).float())
+            scores_g, class_loss_fake = self.scores_and_class_loss(D, self.augment(fake), y)
+            loss_g = generator_loss(m.loss, scores_g)
+            if class_loss_fake is not None:
+                loss_g = loss_g + m.aux_classifier * class_loss_fake
         self.opt_generator.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_generator.step()
@@ -199,7 +212,17 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
             logs["gradient_penalty"] = penalty.detach()
         if m.r1 > 0:  # the latest penalty (lazy R1 computes it every r1_every steps)
             logs["r1_penalty"] = self.last_r1
+        if class_loss_fake is not None:  # AC-GAN: D's cross-entropy on real images, and on G's fakes
+            logs["class_loss_real"] = class_loss_real.detach()
+            logs["class_loss_fake"] = class_loss_fake.detach()
         return logs
+
+    def scores_and_class_loss(self, D, images, labels):
+        """D's scores (fp32) and, with the auxiliary classifier (AC-GAN), its cross-entropy against the labels."""
+        if self.model_cfg.aux_classifier <= 0:
+            return D(images, labels).float(), None
+        scores, logits = D(images, labels, classify=True)
+        return scores.float(), self.discriminator.classifier.loss(logits, labels)
 
     @property
     def sampler(self) -> nn.Module:

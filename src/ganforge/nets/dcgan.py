@@ -2,6 +2,7 @@
 import torch
 import torch.nn as nn
 
+from .aux_classifier import AuxiliaryClassifier
 from .conditioning import LabelEmbedding, ScoreHead
 from .blocks import norm_2d
 from .layout import memory_format_of
@@ -43,10 +44,12 @@ class DCGANGenerator(nn.Module):
 
 class DCGANDiscriminator(nn.Module):
     """Conv trunk -> features; the label joins the features in the score head: concatenated with its embedding
-    (`concat`), or as an inner product with it (`projection`, Miyato & Koyama 2018)."""
+    (`concat`), or as an inner product with it (`projection`, Miyato & Koyama 2018). With `aux_classifier` the
+    features also feed class logits (AC-GAN), returned beside the scores when asked (`classify=True`)."""
 
     def __init__(self, image_shape: tuple[int, int, int], features: int = 64, norm: str = "batch",
-                 num_classes: int | list[int] = 0, embed_dim: int = 32, conditioning: str = "concat"):
+                 num_classes: int | list[int] = 0, embed_dim: int = 32, conditioning: str = "concat",
+                 aux_classifier: bool = False):
         super().__init__()
         channels, size, _ = image_shape
         start, downs = dcgan_layout(size)
@@ -62,6 +65,10 @@ class DCGANDiscriminator(nn.Module):
             self.head = ScoreHead(width * start * start, num_classes, embed_dim)
         else:
             raise ValueError(f"unknown conditioning '{conditioning}': use concat or projection")
+        # Registered only when used, so the textbook checkpoints keep their layout.
+        self.classifier = AuxiliaryClassifier(width * start * start, num_classes) if aux_classifier else None
 
-    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        return self.head(self.trunk(images), labels)
+    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None, classify: bool = False):
+        features = self.trunk(images)
+        scores = self.head(features, labels)
+        return (scores, self.classifier(features)) if classify else scores
