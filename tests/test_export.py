@@ -16,7 +16,8 @@ pytest.importorskip("onnxruntime")
 def runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("export") / "runs"
     return {"dcgan": train_tiny("mnist-dcgan", out), "cgan": train_tiny("mnist-cgan", out),
-            "vae": train_tiny("mnist-vae", out)}
+            "vae": train_tiny("mnist-vae", out),
+            "self-conditioned": train_tiny("mnist-dcgan", out, "model.self_condition=2")}
 
 
 class TinyUNet(nn.Module):
@@ -63,7 +64,7 @@ def trained_like(module):
 
 
 @pytest.mark.parametrize("fmt", ["torchscript", "onnx"])
-@pytest.mark.parametrize("name", ["dcgan", "cgan", "vae"])
+@pytest.mark.parametrize("name", ["dcgan", "cgan", "vae", "self-conditioned"])
 def test_generator_exports_match_pytorch(runs, name, fmt, tmp_path):
     ex = exportable(ganforge.load(runs[name]))
     path = export(ex, tmp_path / f"{name}.{fmt}", fmt, batch=2, dynamic=True)
