@@ -1,5 +1,4 @@
-"""The improved-recipe techniques of the GAN method: DiffAugment, spectral norm, projection head, R1, AC-GAN,
-self-conditioning."""
+"""The improved-recipe techniques of the GAN method: DiffAugment, spectral norm, projection head, R1, AC-GAN."""
 import pytest
 import torch
 import torch.nn as nn
@@ -15,7 +14,6 @@ from ganforge.nets import DCGANDiscriminator
 from ganforge.nets.aux_classifier import AuxiliaryClassifier
 from ganforge.nets.diffaugment import POLICIES, diff_augment
 from ganforge.nets.projection import ProjectionHead
-from ganforge.nets.self_condition import SelfConditionedGenerator
 from ganforge.nets.spectral import apply_spectral_norm
 from ganforge.methods.factory import build_method
 from conftest import TINY
@@ -221,49 +219,3 @@ def test_aux_classifier_needs_the_dcgan_architecture():
                                       "model.aux_classifier=1", "model.mlp_hidden=[16]"])
     with pytest.raises(GanforgeError, match="model.aux_classifier needs model.architecture=dcgan"):
         build_method(cfg, DataInfo((3, 32, 32), ["a", "b"]), torch.device("cpu"))
-
-
-def two_blobs(n: int = 8) -> torch.Tensor:
-    """n dark and n bright 3x8x8 images, shuffled, with a little noise."""
-    images = torch.cat([torch.full((n, 3, 8, 8), -0.8), torch.full((n, 3, 8, 8), 0.8)])
-    return (images + 0.05 * torch.randn_like(images))[torch.randperm(2 * n)]
-
-
-def test_self_condition_clusters_the_real_images_and_draws_clusters_by_their_size():
-    torch.manual_seed(0)
-    wrapped = SelfConditionedGenerator(nn.Identity(), 2, 3 * 8 * 8)
-    for _ in range(5):
-        wrapped.observe(two_blobs())
-    probe = torch.cat([torch.full((4, 3, 8, 8), -0.8), torch.full((4, 3, 8, 8), 0.8)])
-    found = wrapped.assign(probe)
-    assert found[0] != found[4] and len(set(found[:4].tolist())) == len(set(found[4:].tolist())) == 1
-    assert wrapped.counts.tolist() == [40.0, 40.0]
-    wrapped.counts.copy_(torch.tensor([1.0, 3.0]))  # one cluster three times the other's size
-    drawn = wrapped.clusters_of(torch.randn(20000, 4))
-    assert drawn.float().mean().item() == pytest.approx(0.75, abs=0.02)
-    z = torch.randn(6, 4)
-    assert torch.equal(wrapped.clusters_of(z), wrapped.clusters_of(z.clone()))  # a function of the noise
-
-
-def test_self_conditioned_gan_is_an_unconditional_generator_of_its_noise(image_folder, tmp_path):
-    cfg = load_config("mnist-dcgan", [*TINY, "model.self_condition=2"])
-    method = build_method(cfg, DataInfo((3, 32, 32), []), torch.device("cpu"))
-    images = torch.cat([torch.full((4, 3, 32, 32), -0.8), torch.full((4, 3, 32, 32), 0.8)])
-    method.train_step((images, None))
-    assert not method.conditional and method.generator.counts.sum() == 8
-    assert torch.equal(method.sample(4, seed=1), method.sample(4, seed=1))
-    assert method.discriminator_scores(images).shape == (8,)  # scored under each image's own cluster
-    with pytest.raises(GanforgeError, match="model.self_condition"):
-        build_method(load_config("mnist-dcgan", [*TINY, "model.self_condition=2", "model.conditional=true"]),
-                     DataInfo((3, 32, 32), ["a", "b"]), torch.device("cpu"))
-
-
-def test_resume_is_bit_identical_with_self_conditioning(image_folder, tmp_path):
-    overrides = [*TINY, "model.self_condition=3", "model.ema_decay=0.9", f"data.root={image_folder}",
-                 "data.name=folder", "train.checkpoint_every=1000", "train.sample_every=1000"]
-    straight = train("mnist-dcgan", [*overrides, f"train.out_dir={tmp_path / 'a'}"], steps=6, announce=lambda *a: None)
-    halfway = train("mnist-dcgan", [*overrides, f"train.out_dir={tmp_path / 'b'}"], steps=2, announce=lambda *a: None)
-    resumed = train(resume=halfway, steps=6, announce=lambda *a: None)
-    a, b = load_checkpoint(straight), load_checkpoint(resumed)
-    assert a["method"]["generator"]["counts"].sum() == 6 * 8
-    assert_same_state(a["method"], b["method"])

@@ -3,7 +3,6 @@
 MLP GAN, DCGAN, conditional GAN, WGAN (weight clipping), WGAN-GP, LSGAN and hinge GAN are recipes of it.
 """
 from dataclasses import dataclass, field
-import math
 from functools import partial
 
 import torch
@@ -14,7 +13,6 @@ from ..errors import GanforgeError
 from ..config_ranges import FRACTION, NON_NEGATIVE, POSITIVE, RATE, declare_ranges
 from ..nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator, dcgan_init
 from ..nets.diffaugment import diff_augment, parse_policy
-from ..nets.self_condition import SelfConditionedGenerator
 from ..nets.spectral import apply_spectral_norm
 from ..capabilities import DiscriminatorScorer, Generator, RunPictures
 from .registry import register
@@ -56,26 +54,19 @@ class GanConfig:
     # AC-GAN (Odena et al. 2017): D also classifies real images, G is also trained so that its fakes are read as
     # their labels; the weight of both cross-entropies. Conditional DCGAN only; 0 = off.
     aux_classifier: float = 0.0
-    # Self-conditioning (Liu et al. 2020) of an unconditional run: G and D are conditioned on this many clusters of
-    # an online k-means of the real images, G draws its cluster from its noise (nets/self_condition.py); 0 = off.
-    self_condition: int = 0
 
 
 declare_ranges(GanConfig, latent_dim=POSITIVE, features=POSITIVE, mlp_hidden=POSITIVE, dropout=FRACTION,
                embed_dim=POSITIVE, n_critic=POSITIVE, clip_value=NON_NEGATIVE, gradient_penalty=NON_NEGATIVE,
                lr_generator=RATE, lr_discriminator=RATE, betas=FRACTION, ema_decay=FRACTION,
-               r1=NON_NEGATIVE, r1_every=POSITIVE, aux_classifier=NON_NEGATIVE,
-               self_condition=NON_NEGATIVE)
+               r1=NON_NEGATIVE, r1_every=POSITIVE, aux_classifier=NON_NEGATIVE)
 
 
 def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
                    class_names: list[str]) -> tuple[nn.Module, nn.Module]:
     sizes = attribute_sizes(class_names)
     # One attribute: a plain class count (the checkpoints of single-label runs keep their layout).
-    classes = (sizes[0] if len(sizes) == 1 else sizes) if cfg.conditional else cfg.self_condition
-    if cfg.self_condition == 1 or (cfg.self_condition and cfg.conditional):
-        raise GanforgeError("model.self_condition=K (K >= 2 clusters) is for unconditional runs: set "
-                            "model.conditional=false, or model.self_condition=0")
+    classes = (sizes[0] if len(sizes) == 1 else sizes) if cfg.conditional else 0
     if cfg.aux_classifier > 0 and not cfg.conditional:
         raise GanforgeError("model.aux_classifier needs a conditional run (model.conditional=true); set it to 0")
     if cfg.conditioning not in ("concat", "projection"):
@@ -101,8 +92,6 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
         dcgan_init(discriminator)
     if cfg.spectral_norm:  # after init: it reparametrises the initialised weights
         apply_spectral_norm(discriminator)
-    if cfg.self_condition:
-        generator = SelfConditionedGenerator(generator, cfg.self_condition, math.prod(image_shape))
     return generator, discriminator
 
 
@@ -177,17 +166,14 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
             # Only the last critic step keeps G's graph: its fakes are reused for the generator step.
             last = i == critic_steps - 1
             r1_now = m.r1 > 0 and self.generator_steps % m.r1_every == 0
-            noise, y_fake = self.noise(real.shape[0]), y
-            if m.self_condition:  # real images labelled by their cluster, fakes by the cluster their noise draws
-                y, y_fake = self.generator.observe(real), self.generator.clusters_of(noise)
             with self.autocast():
                 with torch.set_grad_enabled(last):
-                    fake = G(noise, y_fake)
+                    fake = G(self.noise(real.shape[0]), y)
                 real_seen = self.augment(real)
                 if r1_now:  # R1 differentiates D at the real images as D sees them (augmented)
                     real_seen = real_seen.detach().requires_grad_(True)
                 real_scores, class_loss_real = self.scores_and_class_loss(D, real_seen, y)
-                fake_scores = D(self.augment(fake.detach()), y_fake).float()
+                fake_scores = D(self.augment(fake.detach()), y).float()
                 loss_d = discriminator_loss(m.loss, real_scores, fake_scores)
                 if class_loss_real is not None:  # D's classifier learns from real images only
                     loss_d = loss_d + m.aux_classifier * class_loss_real
@@ -208,7 +194,7 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
         if self.freeze_d_for_g:
             self.discriminator.requires_grad_(False)
         with self.autocast():
-            scores_g, class_loss_fake = self.scores_and_class_loss(D, self.augment(fake), y_fake)
+            scores_g, class_loss_fake = self.scores_and_class_loss(D, self.augment(fake), y)
             loss_g = generator_loss(m.loss, scores_g)
             if class_loss_fake is not None:
                 loss_g = loss_g + m.aux_classifier * class_loss_fake
@@ -273,8 +259,6 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
         return self.sample(len(labels), labels=labels, seed=seed), nrow
 
     def discriminator_scores(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        if self.model_cfg.self_condition and labels is None:  # each image scored under its own cluster
-            labels = self.generator.assign(images.to(self.device))
         self.discriminator.eval()
         with torch.no_grad():
             scores = self.discriminator(images.to(self.device), labels).float().cpu()
@@ -284,10 +268,9 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
     def summary_inputs(self) -> list[tuple[str, nn.Module, tuple]]:
         """(title, network, a 1-image dummy input) for the model summary printed at the start of a run."""
         y = torch.zeros(1, dtype=torch.long, device=self.device) if self.conditional else None
-        y_d = torch.zeros(1, dtype=torch.long, device=self.device) if self.model_cfg.self_condition else y
         noise = self.noise(1, seeded(0))
         image = torch.zeros(1, *self.info.image_shape, device=self.device)
-        return [("generator", self.generator, (noise, y)), ("discriminator", self.discriminator, (image, y_d))]
+        return [("generator", self.generator, (noise, y)), ("discriminator", self.discriminator, (image, y))]
 
     @classmethod
     def inference_state(cls, state: dict, model: dict) -> dict:
