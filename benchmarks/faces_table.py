@@ -5,12 +5,12 @@ from datetime import date
 from pathlib import Path
 
 
-
 def regenerate_lines(command: str, args, after_seed: str = "") -> list[str]:
     """The command that remakes a results table and how its runs were trained (RESULTS.md and FACES.md)."""
     return ["Regenerate with:", "", "```bash", command, "```", "",
             f"- Training: each recipe's defaults, {args.threads} thread(s), stopped after {args.minutes:g} minutes of "
             f"training (`--minutes`; evaluation time not counted), seed {args.seed}.{after_seed}"]
+
 
 def against(row: dict, name: str, split: str) -> dict | None:
     """A metric's record against one real split: 'fid' (the main split, train for faces) or 'fid/test'."""

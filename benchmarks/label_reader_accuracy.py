@@ -36,8 +36,9 @@ def main() -> None:
         result[f"{name}_images"] = len(data)
         if name == "held_out":
             groups = load_dataset(DataConfig(**{**base, "label_pattern": args.by}, split="test"), announce=quiet)
+            right = predicted == data.labels
             result[f"held_out_accuracy_by_{args.by}"] = {
-                group: round(float((predicted[groups.labels == k] == data.labels[groups.labels == k]).float().mean()), 4)
+                group: round(float(right[groups.labels == k].float().mean()), 4)
                 for k, group in enumerate(groups.class_names)}
     print(json.dumps(result, indent=1))
 

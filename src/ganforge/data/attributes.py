@@ -4,6 +4,7 @@ A run conditioned on several attributes keeps one label per image, the index of 
 grids and metrics work as for one attribute; the class names join the values with a comma ("female,60+"), in
 the product order of the attributes, and the networks give each attribute its own embedding.
 """
+import math
 from itertools import product
 
 SEPARATOR = ","
@@ -29,13 +30,12 @@ def attribute_sizes(class_names: list[str]) -> list[int]:
     return [len(v) for v in split_attributes(class_names)]
 
 
+def attribute_values(labels, sizes: list[int]) -> list:
+    """Per attribute, the value index of each combined label, given the attributes' sizes (the first slowest);
+    works on ints and integer tensors."""
+    return [(labels // math.prod(sizes[k + 1:])) % size for k, size in enumerate(sizes)]
+
+
 def attribute_indices(labels, class_names: list[str]) -> list:
     """Per attribute, the value index of each combined label (works on ints and integer tensors)."""
-    sizes = attribute_sizes(class_names)
-    out, rest = [], labels
-    for k in range(len(sizes)):
-        stride = 1
-        for s in sizes[k + 1:]:
-            stride *= s
-        out.append((rest // stride) % sizes[k])
-    return out
+    return attribute_values(labels, attribute_sizes(class_names))

@@ -7,7 +7,6 @@ Without a held-out split it holds out a fixed tenth of the training images to me
 """
 import hashlib
 import json
-import math
 import os
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..data import ImageData, to_float
-from ..data.attributes import attribute_sizes, split_attributes
+from ..data.attributes import attribute_indices, attribute_sizes, split_attributes
 from ..errors import GanforgeError
 from ..files import cache_root, file_sha256
 from .classifier_training import adam_with_cosine, shifted_step
@@ -93,14 +92,10 @@ def attribute_probabilities(probs: torch.Tensor, class_names: list[str]) -> list
 def accuracies(probs: torch.Tensor, labels: torch.Tensor, class_names: list[str]) -> dict:
     """Overall accuracy and, for several attributes, each attribute's (its marginal's argmax)."""
     result = {"accuracy": float((probs.argmax(1) == labels).double().mean())}
-    values = split_attributes(class_names)
-    if len(values) > 1:
-        names = attribute_names(class_names)
-        sizes = [len(v) for v in values]
-        for k, p in enumerate(attribute_probabilities(probs, class_names)):
-            stride = math.prod(sizes[k + 1:])
-            truth = (labels // stride) % sizes[k]
-            result[f"accuracy/{names[k]}"] = float((p.argmax(1) == truth).double().mean())
+    if len(split_attributes(class_names)) > 1:
+        for name, p, truth in zip(attribute_names(class_names), attribute_probabilities(probs, class_names),
+                                  attribute_indices(labels, class_names)):
+            result[f"accuracy/{name}"] = float((p.argmax(1) == truth).double().mean())
     return result
 
 

@@ -5,12 +5,11 @@ Besides its real/fake score, D predicts each image's class from its features; G 
 prediction match the label it was asked for. It is what makes a conditional G draw its label unmistakably.
 With several attributes (gender x age group) each gets its own logits and the losses add up.
 """
-import math
-
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ..data.attributes import attribute_values
 from .layout import flatten_features
 
 
@@ -22,7 +21,6 @@ class AuxiliaryClassifier(nn.Module):
         self.sizes = [num_classes] if isinstance(num_classes, int) else list(num_classes)
         if not self.sizes or min(self.sizes) < 2:
             raise ValueError("an auxiliary classifier needs class labels")
-        self.strides = [math.prod(self.sizes[k + 1:]) for k in range(len(self.sizes))]
         self.logits = nn.Linear(features, sum(self.sizes))
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
@@ -31,6 +29,6 @@ class AuxiliaryClassifier(nn.Module):
     def loss(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Cross-entropy of each attribute's logits against its value in the (combined) labels, summed."""
         total = logits.new_zeros(())
-        for part, stride, size in zip(logits.float().split(self.sizes, dim=1), self.strides, self.sizes):
-            total = total + F.cross_entropy(part, (labels // stride) % size)
+        for part, values in zip(logits.float().split(self.sizes, dim=1), attribute_values(labels, self.sizes)):
+            total = total + F.cross_entropy(part, values)
         return total

@@ -1,9 +1,8 @@
 """Class-label conditioning shared by every generator and discriminator: a learned label embedding."""
-import math
-
 import torch
 import torch.nn as nn
 
+from ..data.attributes import attribute_values
 from .layout import flatten_features
 
 
@@ -21,7 +20,6 @@ class LabelEmbedding(nn.Module):
         sizes = [] if sizes in ([], [0]) else sizes
         self.embed = nn.Embedding(sizes[0], dim) if len(sizes) == 1 else None
         self.attributes = nn.ModuleList(nn.Embedding(n, dim) for n in sizes) if len(sizes) > 1 else None
-        self.strides = [math.prod(sizes[k + 1:]) for k in range(len(sizes))]
         self.sizes = sizes
         self.dim = dim * len(sizes)
 
@@ -36,8 +34,7 @@ class LabelEmbedding(nn.Module):
         """One embedding per attribute of each label (one in all for plain classes), each [N, dim / attributes]."""
         if self.embed is not None:
             return [self.embed(labels)]
-        return [embed((labels // stride) % size)
-                for embed, stride, size in zip(self.attributes, self.strides, self.sizes)]
+        return [embed(values) for embed, values in zip(self.attributes, attribute_values(labels, self.sizes))]
 
 
 class ScoreHead(nn.Module):
