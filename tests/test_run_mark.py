@@ -26,6 +26,13 @@ def test_a_clean_run_reads_finished_at_once(tmp_path):
     assert summary.state == "finished at step 4/4" and not summary.training
 
 
+def test_a_run_stopped_by_its_cpu_minute_budget_reads_finished(tmp_path):
+    # A time budget ends the run before its step budget: that is an end, not an interruption.
+    run = train_tiny("mnist-dcgan", tmp_path / "runs", "--cpu-minutes", "0.00001")
+    state = read_state(run)
+    assert state.state == "finished" and state.step < 4
+
+
 def fake_trainer(run_dir: Path, step=0, budget=10):
     return SimpleNamespace(ctx=SimpleNamespace(is_main=True), run_dir=run_dir, step=step, budget=budget)
 

@@ -76,8 +76,7 @@ class RunningMark:
         self.thread.join()
         t = self.trainer
         # No budget set: run() returned before training (the run was already at its budget).
-        reached = (not hasattr(t, "budget") or t.step >= t.budget
-                   or time.monotonic() >= getattr(t, "deadline", math.inf))
+        reached = not hasattr(t, "budget") or t.step >= t.budget or getattr(t, "budget_reached", False)
         state = ("interrupted" if exc_type is KeyboardInterrupt or (exc_type is None and not reached)
                  else "failed" if exc_type is not None else "finished")
         record = self.record()

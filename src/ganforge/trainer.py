@@ -181,6 +181,7 @@ class Trainer:
             self.announce(f"\nstopped at once during step {self.step + 1}, nothing saved ({kept})")
             raise
         bar.close()
+        self.budget_reached = not self.stop  # steps, minutes or CPU-minutes: the run ends "finished"
         if self.stop:
             self.save()
             self.announce(f"\n{self.stop.requested}: stopped after step {self.step}, saved {self.run_dir / 'last.pt'}; "
