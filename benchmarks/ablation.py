@@ -34,6 +34,7 @@ from ganforge.metrics import METRICS, evaluate_method  # noqa: E402
 from ganforge.run_log import append_metrics  # noqa: E402
 from ganforge.viz import save_grid  # noqa: E402
 from reference_results import finished_run, recorded  # noqa: E402
+from table_file import write_table  # noqa: E402
 
 # base recipe -> (plus recipe, {row: overrides on the base recipe}); each row adds one technique.
 TECHNIQUES = {
@@ -250,7 +251,7 @@ def main() -> None:
     results = evaluate_rows(rows, args)
     command = ("GANFORGE_DATA=../shared/data GANFORGE_WEIGHTS=../shared/weights python benchmarks/ablation.py "
                + " ".join(a for a in sys.argv[1:] if a not in ("--reuse", "--recorded", "--no-eval")))
-    Path(args.results).write_text(write_markdown(results, args, command))
+    write_table(args.results, write_markdown(results, args, command))
     print(f"wrote {args.results}")
 
 

@@ -32,6 +32,7 @@ from ganforge.metrics.context import is_mnist  # noqa: E402
 from ganforge.run_log import append_metrics, read_metrics  # noqa: E402
 from ganforge.viz import save_grid  # noqa: E402
 from faces_table import regenerate_lines, write_faces_markdown  # noqa: E402  (beside this file)
+from table_file import write_table  # noqa: E402
 
 RECIPES = ["mnist-mlp-gan", "mnist-dcgan", "mnist-cgan", "mnist-wgan", "mnist-wgan-gp", "mnist-vae"]
 
@@ -184,7 +185,7 @@ def main() -> None:
                + " ".join(a for a in sys.argv[1:] if a != "--reuse"))
     if any(r["faces"] for r in rows) and not all(r["faces"] for r in rows):
         raise SystemExit("--recipes mixes MNIST and folder (face) recipes: give each table its own call")
-    Path(args.results).write_text((write_faces_markdown if rows[0]["faces"] else write_markdown)(rows, args, command))
+    write_table(args.results, (write_faces_markdown if rows[0]["faces"] else write_markdown)(rows, args, command))
     print(f"wrote {args.results}")
 
 

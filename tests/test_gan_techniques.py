@@ -1,4 +1,5 @@
-"""The improved-recipe techniques of the GAN method: DiffAugment, spectral norm, projection head, R1, AC-GAN."""
+"""The improved-recipe techniques of the GAN method: DiffAugment, spectral norm, projection head, R1, AC-GAN,
+conditional batch norm."""
 import pytest
 import torch
 import torch.nn as nn
@@ -10,7 +11,8 @@ from ganforge.config import load_config
 from ganforge.errors import GanforgeError
 from ganforge.methods.base import DataInfo
 from ganforge.methods.regularizers import r1_penalty
-from ganforge.nets import DCGANDiscriminator
+from ganforge.nets import DCGANDiscriminator, DCGANGenerator
+from ganforge.nets.conditional_norm import ConditionalBatchNorm2d
 from ganforge.nets.aux_classifier import AuxiliaryClassifier
 from ganforge.nets.diffaugment import POLICIES, diff_augment
 from ganforge.nets.projection import ProjectionHead
@@ -120,6 +122,7 @@ def test_r1_is_zero_for_a_constant_discriminator_and_positive_otherwise():
     ("model.conditioning=film", "model.conditioning"),
     ("model.r1_every=0", "model.r1"),
     ("model.aux_classifier=1", "model.aux_classifier needs a conditional run"),
+    ("model.conditional_norm=true", "model.conditional_norm needs a conditional run"),
 ])
 def test_bad_technique_settings_raise_one_clear_error(override, message):
     # Ranges are refused by load_config already; choices when the method is built.
@@ -144,7 +147,8 @@ def test_techniques_off_keep_the_textbook_state_layout():
 
 EVERYTHING = ["model.conditional=true", "model.diffaugment=color,translation,cutout", "model.spectral_norm=true",
               "model.d_norm=none", "model.loss=hinge", "model.conditioning=projection", "model.r1=1",
-              "model.r1_every=2", "model.ema_decay=0.9", "model.lr_discriminator=4e-4", "model.aux_classifier=1"]
+              "model.r1_every=2", "model.ema_decay=0.9", "model.lr_discriminator=4e-4", "model.aux_classifier=1",
+              "model.conditional_norm=true"]
 
 
 def test_resume_is_bit_identical_with_every_technique_on(image_folder, tmp_path):
@@ -158,6 +162,7 @@ def test_resume_is_bit_identical_with_every_technique_on(image_folder, tmp_path)
     assert any("parametrizations" in k and k.endswith("_u") for k in a["method"]["discriminator"])
     assert_same_state(a["method"], b["method"])
     assert any(k.startswith("classifier.") for k in a["method"]["discriminator"])
+    assert any(k.endswith("labels.embed.weight") and k.startswith("net.") for k in a["method"]["generator"])
     log = (resumed / "metrics.csv").read_text()
     assert "r1_penalty" in log.splitlines()[0] and "class_loss_fake" in log.splitlines()[0]
 
@@ -219,3 +224,42 @@ def test_aux_classifier_needs_the_dcgan_architecture():
                                       "model.aux_classifier=1", "model.mlp_hidden=[16]"])
     with pytest.raises(GanforgeError, match="model.aux_classifier needs model.architecture=dcgan"):
         build_method(cfg, DataInfo((3, 32, 32), ["a", "b"]), torch.device("cpu"))
+
+
+def test_conditional_batch_norm_starts_as_batch_norm_and_then_depends_on_the_label():
+    torch.manual_seed(0)
+    norm, plain = ConditionalBatchNorm2d(3, 4), nn.BatchNorm2d(3)
+    x, labels = torch.randn(8, 3, 5, 5), torch.arange(8) % 4
+    assert torch.allclose(norm(x, labels), plain(x), atol=1e-6)  # zero embeddings: gamma 1, beta 0
+    nn.init.normal_(norm.labels.embed.weight)
+    out = norm(x[:1].expand(4, -1, -1, -1), torch.arange(4))  # one input, four labels
+    assert len({tuple(o.flatten()[:3].round(decimals=4).tolist()) for o in out}) == 4
+    out.sum().backward()
+    assert norm.labels.embed.weight.grad.abs().sum() > 0
+
+
+def test_conditional_batch_norm_with_attributes_adds_their_scales_and_shifts():
+    torch.manual_seed(0)
+    norm = ConditionalBatchNorm2d(2, [2, 3]).eval()  # running stats 0/1: the norm itself is the identity
+    for embedding in norm.labels.attributes:
+        nn.init.normal_(embedding.weight)
+    gender, age = norm.labels.attributes
+    x, labels = torch.randn(6, 2, 1, 1), torch.arange(6)  # combined label = gender * 3 + age
+    both = gender.weight[labels // 3] + age.weight[labels % 3]
+    expected = x.squeeze() / (1 + norm.norm.eps) ** 0.5 * (1 + both[:, :2]) + both[:, 2:]
+    assert torch.allclose(norm(x, labels).squeeze(), expected, atol=1e-5)
+
+
+def test_generator_with_conditional_norm_draws_differently_per_label_from_the_same_noise():
+    torch.manual_seed(0)
+    g = DCGANGenerator(8, (3, 32, 32), 8, 2, 4, conditional_norm=True)
+    for norm in g.modules():
+        if isinstance(norm, ConditionalBatchNorm2d):
+            nn.init.normal_(norm.labels.embed.weight, 0, 0.5)
+    g.project.weight.data.zero_()  # the noise's label embedding cannot act: only the norms carry the label
+    z = torch.randn(1, 8).expand(4, -1)
+    out = g(z, torch.tensor([0, 0, 1, 1]))
+    assert out.shape == (4, 3, 32, 32)
+    assert torch.equal(out[0], out[1]) and not torch.allclose(out[0], out[2])
+    with pytest.raises(ValueError, match="needs class labels"):
+        DCGANGenerator(8, (3, 32, 32), 8, 0, 4, conditional_norm=True)

@@ -49,6 +49,9 @@ class GanConfig:
     diffaugment: str = ""  # DiffAugment (Zhao et al. 2020) of D's real and fake inputs: color,translation,cutout
     spectral_norm: bool = False  # spectral normalisation of D's weights (Miyato et al. 2018)
     conditioning: str = "concat"  # D's label head: concat | projection (Miyato & Koyama 2018)
+    # G's batch norms take their scale and shift from the label (de Vries et al. 2017), as in Miyato & Koyama's
+    # generator; DCGAN only.
+    conditional_norm: bool = False
     r1: float = 0.0  # R1 (Mescheder et al. 2018): r1/2 * E||grad D(x_real)||^2 added to D's loss; 0 = off
     r1_every: int = 1  # lazy R1 (StyleGAN2, Karras et al. 2020): every N-th step only, weighted N
     # AC-GAN (Odena et al. 2017): D also classifies real images, G is also trained so that its fakes are read as
@@ -69,6 +72,9 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
     classes = (sizes[0] if len(sizes) == 1 else sizes) if cfg.conditional else 0
     if cfg.aux_classifier > 0 and not cfg.conditional:
         raise GanforgeError("model.aux_classifier needs a conditional run (model.conditional=true); set it to 0")
+    if cfg.conditional_norm and not cfg.conditional:
+        raise GanforgeError("model.conditional_norm needs a conditional run (model.conditional=true); "
+                            "set it to false")
     if cfg.conditioning not in ("concat", "projection"):
         raise GanforgeError(f"unknown model.conditioning '{cfg.conditioning}': use concat or projection")
     if cfg.architecture == "mlp":
@@ -76,11 +82,14 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
             raise GanforgeError("model.conditioning=projection needs model.architecture=dcgan; use concat")
         if cfg.aux_classifier > 0:
             raise GanforgeError("model.aux_classifier needs model.architecture=dcgan; set it to 0")
+        if cfg.conditional_norm:
+            raise GanforgeError("model.conditional_norm needs model.architecture=dcgan; set it to false")
         generator = MLPGenerator(cfg.latent_dim, image_shape, cfg.mlp_hidden, classes, cfg.embed_dim)
         discriminator = MLPDiscriminator(image_shape, cfg.mlp_hidden[::-1], cfg.dropout, classes, cfg.embed_dim)
     elif cfg.architecture == "dcgan":
         try:
-            generator = DCGANGenerator(cfg.latent_dim, image_shape, cfg.features, classes, cfg.embed_dim)
+            generator = DCGANGenerator(cfg.latent_dim, image_shape, cfg.features, classes, cfg.embed_dim,
+                                       cfg.conditional_norm)
             discriminator = DCGANDiscriminator(image_shape, cfg.features, cfg.d_norm, classes, cfg.embed_dim,
                                                cfg.conditioning, cfg.aux_classifier > 0)
         except ValueError as err:

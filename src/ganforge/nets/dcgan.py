@@ -3,6 +3,7 @@ import torch
 import torch.nn as nn
 
 from .aux_classifier import AuxiliaryClassifier
+from .conditional_norm import ConditionalBatchNorm2d
 from .conditioning import LabelEmbedding, ScoreHead
 from .blocks import norm_2d
 from .layout import memory_format_of
@@ -20,18 +21,28 @@ def dcgan_layout(image_size: int) -> tuple[int, int]:
 
 
 class DCGANGenerator(nn.Module):
+    """Noise (+ label embedding) -> linear stem -> transposed convs. With `conditional_norm` the label also sets
+    the scale and shift of every batch norm (ConditionalBatchNorm2d)."""
+
     def __init__(self, latent_dim: int, image_shape: tuple[int, int, int], features: int = 64,
-                 num_classes: int | list[int] = 0, embed_dim: int = 32):
+                 num_classes: int | list[int] = 0, embed_dim: int = 32, conditional_norm: bool = False):
         super().__init__()
+        if conditional_norm and not num_classes:
+            raise ValueError("conditional batch norm needs class labels")
+        self.conditional_norm = conditional_norm
+
+        def norm(width: int) -> nn.Module:
+            return ConditionalBatchNorm2d(width, num_classes) if conditional_norm else nn.BatchNorm2d(width)
+
         channels, size, _ = image_shape
         self.start, ups = dcgan_layout(size)
         self.width = features * 2 ** (ups - 1)
         self.labels = LabelEmbedding(num_classes, embed_dim)
         # Equivalent to the paper's first 4x4 transposed conv on a 1x1 input, written as a linear layer.
         self.project = nn.Linear(latent_dim + self.labels.dim, self.width * self.start ** 2, bias=False)
-        layers, width = [nn.BatchNorm2d(self.width), nn.ReLU(True)], self.width
+        layers, width = [norm(self.width), nn.ReLU(True)], self.width
         for _ in range(ups - 1):
-            layers += [StridedConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width // 2),
+            layers += [StridedConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), norm(width // 2),
                        nn.ReLU(True)]
             width //= 2
         layers += [StridedConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh()]
@@ -39,7 +50,12 @@ class DCGANGenerator(nn.Module):
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         x = self.project(self.labels.join(z, labels)).view(-1, self.width, self.start, self.start)
-        return self.net(x.contiguous(memory_format=memory_format_of(self.net[2].weight)))
+        x = x.contiguous(memory_format=memory_format_of(self.net[2].weight))
+        if not self.conditional_norm:
+            return self.net(x)
+        for layer in self.net:
+            x = layer(x, labels) if isinstance(layer, ConditionalBatchNorm2d) else layer(x)
+        return x
 
 
 class DCGANDiscriminator(nn.Module):
