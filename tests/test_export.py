@@ -123,3 +123,16 @@ def test_generator_exportable_without_a_run(tmp_path):
     assert parity(ex, path, "torchscript", (3,)) == 0.0
     with pytest.raises(GanforgeError, match="unknown export format"):
         export(ex, tmp_path / "g.tflite", "tflite")
+
+
+@pytest.mark.parametrize("fmt", ["torchscript", "onnx"])
+def test_a_generator_with_conditional_batch_norm_exports(fmt, tmp_path):
+    from ganforge.nets import DCGANGenerator
+    torch.manual_seed(0)
+    g = DCGANGenerator(16, (3, 32, 32), 8, [2, 3], 4, conditional_norm=True)
+    for embedding in g.modules():  # labels must change the output, or parity could not see them
+        if isinstance(embedding, nn.Embedding):
+            nn.init.normal_(embedding.weight, 0, 0.3)
+    ex = generator_exportable(g.eval(), 16, 6)
+    path = export(ex, tmp_path / f"g.{'pt' if fmt == 'torchscript' else 'onnx'}", fmt, batch=4)
+    assert parity(ex, path, fmt, (4,)) < 1e-4
