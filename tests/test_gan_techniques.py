@@ -183,8 +183,8 @@ def test_plus_recipes_keep_the_textbook_data_and_the_textbook_stays_plain(plus, 
     improved, plain = load_config(plus), load_config(textbook)
     assert improved.data == plain.data
     m = plain.model
-    assert (m.ema_decay, m.diffaugment, m.spectral_norm, m.conditioning, m.r1, m.aux_classifier) == \
-        (0.0, "", False, "concat", 0.0, 0.0)
+    assert (m.ema_decay, m.diffaugment, m.spectral_norm, m.conditioning, m.r1, m.aux_classifier,
+            m.conditional_norm) == (0.0, "", False, "concat", 0.0, 0.0, False)
     assert improved.model != plain.model
 
 
