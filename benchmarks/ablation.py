@@ -48,7 +48,8 @@ TECHNIQUES = {
     "features-32": ["model.features=32"],
     "batch-64": ["train.batch_size=64"],
 }
-CONDITIONAL = {"projection": ["model.conditioning=projection"], "aux-classifier": ["model.aux_classifier=1"]}
+CONDITIONAL = {"projection": ["model.conditioning=projection"], "aux-classifier": ["model.aux_classifier=1"],
+               "conditional-norm": ["model.conditional_norm=true"]}
 ABLATIONS = {
     "mnist-dcgan": ("mnist-dcgan-plus", TECHNIQUES),
     "faces-dcgan": ("faces-dcgan-plus", TECHNIQUES),
@@ -165,7 +166,8 @@ def write_markdown(results: list[dict], args, command: str) -> str:
     lines += ["", "Techniques: EMA of G's weights; DiffAugment (Zhao et al. 2020); hinge loss; spectral norm in D "
               "(Miyato et al. 2018, with d_norm=none and hinge); lazy R1 (Mescheder et al. 2018, every 16th step as "
               "StyleGAN2); TTUR (Heusel et al. 2017); projection discriminator (Miyato & Koyama 2018); auxiliary "
-              "classifier (AC-GAN, Odena et al. 2017); 32 instead of 64 filters; batch 64 instead of 128. The "
+              "classifier (AC-GAN, Odena et al. 2017); conditional batch norm in G (de Vries et al. 2017); 32 "
+              "instead of 64 filters; batch 64 instead of 128. The "
               "README's \"Improved recipes\" lists the options.", ""]
     return "\n".join(lines)
 
