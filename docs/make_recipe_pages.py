@@ -74,7 +74,8 @@ def page(recipe: str, row: dict[str, str], measured: str, run: Path | None, out:
     lines += ["## Curves", ""]
     if run is not None:
         from ganforge.viz.compare import plot_compare
-        curves = plot_compare([run], out / "images" / f"{recipe}-curves.png", "step", names=[recipe])
+        from ganforge.viz.grid import shrink_png
+        curves = shrink_png(plot_compare([run], out / "images" / f"{recipe}-curves.png", "step", names=[recipe]))
         lines += [f"Losses and every recorded metric over steps, from the reference run `{run.name}`:", "",
                   f"![{recipe} curves](images/{curves.name})", ""]
     else:

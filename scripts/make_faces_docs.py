@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from ganforge.viz.grid import shrink_png
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "images" / "faces"
 
@@ -86,9 +88,8 @@ def main() -> None:
         a, b, c = args.arithmetic.split("/")
         ganforge("arithmetic", uncond, "--count", "64", "--seed", "0", "--a", a, "--b", b, "--c", c,
                  "-o", str(OUT / "arithmetic.png"))
-    for png in OUT.glob("*.png"):  # 256 colours: a third of the bytes, no visible change on these grids
-        Image.open(png).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT,
-                                                dither=Image.Dither.NONE).save(png, optimize=True)
+    for png in OUT.glob("*.png"):
+        shrink_png(png)
     print(f"pictures in {OUT}; pick the arithmetic cells from {work / 'numbered-grid.png'}")
 
 

@@ -3,6 +3,8 @@ import importlib.util
 import re
 from pathlib import Path
 
+from PIL import Image
+
 from tiny_runs import train_tiny
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,3 +40,8 @@ def test_pages_regenerate_with_curves_from_the_runs(tmp_path):
     curves = re.search(r"\]\((images/mnist-dcgan-curves.png)\)", text)
     assert curves and (tmp_path / "pages" / curves.group(1)).is_file()
     assert "[mnist-dcgan](mnist-dcgan.md)" in (tmp_path / "pages" / "README.md").read_text()
+    png = tmp_path / "pages" / curves.group(1)
+    assert Image.open(png).mode == "P"  # 256 colours: the committed curves stay small
+    drawn = png.read_bytes()
+    generator().main(["--results", str(results), "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "pages")])
+    assert png.read_bytes() == drawn  # redrawing unchanged curves leaves git nothing to commit

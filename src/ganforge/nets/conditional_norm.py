@@ -14,10 +14,7 @@ class ConditionalBatchNorm2d(nn.Module):
     def __init__(self, channels: int, num_classes: int | list[int]):
         super().__init__()
         self.norm = nn.BatchNorm2d(channels, affine=False)
-        self.labels = LabelEmbedding(num_classes, 2 * channels)
-        for embedding in self.labels.modules():
-            if isinstance(embedding, nn.Embedding):
-                nn.init.zeros_(embedding.weight)
+        self.labels = LabelEmbedding(num_classes, 2 * channels).initialise(nn.init.zeros_)
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         scale_shift = sum(self.labels.vectors(labels)).to(x.dtype)

@@ -23,6 +23,13 @@ class LabelEmbedding(nn.Module):
         self.sizes = sizes
         self.dim = dim * len(sizes)
 
+    def initialise(self, init) -> "LabelEmbedding":
+        """Apply `init` (e.g. nn.init.zeros_) to every attribute's table; returns self."""
+        for embedding in self.modules():
+            if isinstance(embedding, nn.Embedding):
+                init(embedding.weight)
+        return self
+
     def join(self, x: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
         if self.dim == 0:
             return x

@@ -21,9 +21,7 @@ class ProjectionHead(nn.Module):
         self.labels = LabelEmbedding(num_classes, features)
         if self.labels.dim == 0:
             raise ValueError("a projection head needs class labels")
-        for embedding in self.labels.modules():
-            if isinstance(embedding, nn.Embedding):  # the paper's init; N(0, 1) would swamp psi at the start
-                nn.init.xavier_uniform_(embedding.weight)
+        self.labels.initialise(nn.init.xavier_uniform_)  # the paper's init; N(0, 1) would swamp psi at the start
 
     def forward(self, features: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         if labels is None:

@@ -14,6 +14,18 @@ def save_grid(images: torch.Tensor, path: Path | str, nrow: int = 8, padding: in
     return path
 
 
+def shrink_png(path: Path | str) -> Path:
+    """Rewrite a PNG with 256 colours (median cut, no dither): about a third of the bytes, no visible change on
+    sample grids and curves; the same input gives the same bytes, so a redrawn, unchanged picture stays unchanged
+    in git. For the pictures committed to the docs."""
+    from PIL import Image
+    path = Path(path)
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+    return path
+
+
 def save_images(images: torch.Tensor, out_dir: Path | str, prefix: str = "sample") -> list[Path]:
     """One PNG per image: out_dir/prefix_00000.png, ..."""
     out_dir = Path(out_dir)
