@@ -131,10 +131,11 @@ def test_bad_technique_settings_raise_one_clear_error(override, message):
         build_method(cfg, DataInfo((3, 32, 32), []), torch.device("cpu"))
 
 
-def test_projection_needs_the_dcgan_architecture():
+@pytest.mark.parametrize("conditioning", ["projection", "input"])
+def test_projection_and_input_conditioning_need_the_dcgan_architecture(conditioning):
     cfg = load_config("mnist-dcgan", [*TINY, "model.architecture=mlp", "model.conditional=true",
-                                      "model.conditioning=projection", "model.mlp_hidden=[16]"])
-    with pytest.raises(GanforgeError, match="model.conditioning=projection"):
+                                      f"model.conditioning={conditioning}", "model.mlp_hidden=[16]"])
+    with pytest.raises(GanforgeError, match=f"model.conditioning={conditioning}"):
         build_method(cfg, DataInfo((3, 32, 32), ["a", "b"]), torch.device("cpu"))
 
 

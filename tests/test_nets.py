@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from ganforge.nets import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganforge.nets.conditioning import label_planes
 from ganforge.nets.dcgan import dcgan_layout
 
 
@@ -54,6 +55,25 @@ def test_conditional_discriminator_can_tell_labels_apart():
     same = D(x, torch.tensor([0, 0]))
     swapped = D(x, torch.tensor([1, 1]))
     assert not torch.allclose(same[0] - same[1], swapped[0] - swapped[1])
+
+
+@pytest.mark.parametrize("classes, planes, distinct", [(2, 2, 2), ([2, 5], 7, 4)])
+def test_input_conditioning_joins_one_hot_label_planes_to_the_image(classes, planes, distinct):
+    D = DCGANDiscriminator((3, 32, 32), features=8, num_classes=classes, conditioning="input").eval()
+    assert D.trunk[0].in_channels == 3 + planes
+    x = torch.randn(1, 3, 32, 32).expand(4, -1, -1, -1)  # one image, four labels
+    scores = D(x, torch.arange(4))
+    assert len(set(scores.round(decimals=5).tolist())) == distinct
+    with pytest.raises(ValueError, match="conditional"):
+        D(x)
+
+
+def test_label_planes_are_constant_one_hot_planes_per_attribute():
+    planes = label_planes(torch.tensor([0, 7]), [2, 5], torch.zeros(2, 3, 4, 4))
+    assert planes.shape == (2, 7, 4, 4)
+    assert planes[1, :, 0, 0].tolist() == [0, 1, 0, 0, 1, 0, 0]  # label 7 = second gender, third age group
+    assert planes[0, :, 0, 0].tolist() == [1, 0, 1, 0, 0, 0, 0]
+    assert (planes == planes[:, :, :1, :1]).all()
 
 
 @pytest.mark.parametrize("size", [30, 48, 100])

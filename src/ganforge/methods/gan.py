@@ -48,7 +48,9 @@ class GanConfig:
     # Techniques of the improved (-plus) recipes, each off by default (benchmarks/ABLATION.md measures them):
     diffaugment: str = ""  # DiffAugment (Zhao et al. 2020) of D's real and fake inputs: color,translation,cutout
     spectral_norm: bool = False  # spectral normalisation of D's weights (Miyato et al. 2018)
-    conditioning: str = "concat"  # D's label head: concat | projection (Miyato & Koyama 2018)
+    # Where D takes the label: input (one-hot planes joined to the image, the textbooks' cGAN), concat (its
+    # embedding joined to D's features) or projection (Miyato & Koyama 2018).
+    conditioning: str = "concat"
     # G's batch norms take their scale and shift from the label (de Vries et al. 2017), as in Miyato & Koyama's
     # generator; DCGAN only.
     conditional_norm: bool = False
@@ -75,11 +77,11 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
     if cfg.conditional_norm and not cfg.conditional:
         raise GanforgeError("model.conditional_norm needs a conditional run (model.conditional=true); "
                             "set it to false")
-    if cfg.conditioning not in ("concat", "projection"):
-        raise GanforgeError(f"unknown model.conditioning '{cfg.conditioning}': use concat or projection")
+    if cfg.conditioning not in ("input", "concat", "projection"):
+        raise GanforgeError(f"unknown model.conditioning '{cfg.conditioning}': use input, concat or projection")
     if cfg.architecture == "mlp":
-        if cfg.conditioning == "projection":
-            raise GanforgeError("model.conditioning=projection needs model.architecture=dcgan; use concat")
+        if cfg.conditioning != "concat":  # the MLP's D joins the label to the flattened image anyway
+            raise GanforgeError(f"model.conditioning={cfg.conditioning} needs model.architecture=dcgan; use concat")
         if cfg.aux_classifier > 0:
             raise GanforgeError("model.aux_classifier needs model.architecture=dcgan; set it to 0")
         if cfg.conditional_norm:

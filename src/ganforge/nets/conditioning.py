@@ -1,6 +1,8 @@
-"""Class-label conditioning shared by every generator and discriminator: a learned label embedding."""
+"""Class-label conditioning shared by every generator and discriminator: a learned label embedding, or one-hot
+label planes joined to an image."""
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from ..data.attributes import attribute_values
 from .layout import flatten_features
@@ -42,6 +44,12 @@ class LabelEmbedding(nn.Module):
         if self.embed is not None:
             return [self.embed(labels)]
         return [embed(values) for embed, values in zip(self.attributes, attribute_values(labels, self.sizes))]
+
+
+def label_planes(labels: torch.Tensor, sizes: list[int], images: torch.Tensor) -> torch.Tensor:
+    """One-hot label planes the size of `images`, one plane per value of each attribute: [N, sum(sizes), H, W]."""
+    hot = torch.cat([F.one_hot(values, size) for values, size in zip(attribute_values(labels, sizes), sizes)], 1)
+    return hot.to(images.dtype)[:, :, None, None].expand(-1, -1, *images.shape[2:])
 
 
 class ScoreHead(nn.Module):

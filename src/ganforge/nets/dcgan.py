@@ -4,7 +4,7 @@ import torch.nn as nn
 
 from .aux_classifier import AuxiliaryClassifier
 from .conditional_norm import ConditionalBatchNorm2d
-from .conditioning import LabelEmbedding, ScoreHead
+from .conditioning import LabelEmbedding, ScoreHead, label_planes
 from .blocks import norm_2d
 from .layout import memory_format_of
 from .projection import ProjectionHead
@@ -59,9 +59,11 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """Conv trunk -> features; the label joins the features in the score head: concatenated with its embedding
-    (`concat`), or as an inner product with it (`projection`, Miyato & Koyama 2018). With `aux_classifier` the
-    features also feed class logits (AC-GAN), returned beside the scores when asked (`classify=True`)."""
+    """Conv trunk -> features -> score. The label joins the image as one-hot planes before the first conv
+    (`input`, the textbooks' conditional GAN: Mirza & Osindero 2014, Foster's faces CGAN), or the features in the
+    score head: concatenated with its embedding (`concat`), or as an inner product with it (`projection`,
+    Miyato & Koyama 2018). With `aux_classifier` the features also feed class logits (AC-GAN), returned beside
+    the scores when asked (`classify=True`)."""
 
     def __init__(self, image_shape: tuple[int, int, int], features: int = 64, norm: str = "batch",
                  num_classes: int | list[int] = 0, embed_dim: int = 32, conditioning: str = "concat",
@@ -69,7 +71,10 @@ class DCGANDiscriminator(nn.Module):
         super().__init__()
         channels, size, _ = image_shape
         start, downs = dcgan_layout(size)
-        layers, width = [StridedConv2d(channels, features, 4, 2, 1), nn.LeakyReLU(0.2, True)], features
+        sizes = [num_classes] if isinstance(num_classes, int) else list(num_classes)
+        self.plane_sizes = [n for n in sizes if n] if conditioning == "input" else []
+        layers = [StridedConv2d(channels + sum(self.plane_sizes), features, 4, 2, 1), nn.LeakyReLU(0.2, True)]
+        width = features
         for _ in range(downs - 1):
             layers += [StridedConv2d(width, width * 2, 4, 2, 1, bias=norm == "none"), norm_2d(norm, width * 2),
                        nn.LeakyReLU(0.2, True)]
@@ -79,12 +84,19 @@ class DCGANDiscriminator(nn.Module):
             self.head = ProjectionHead(width * start * start, num_classes)
         elif conditioning in ("concat", "projection"):
             self.head = ScoreHead(width * start * start, num_classes, embed_dim)
+        elif conditioning == "input":
+            self.head = ScoreHead(width * start * start)
         else:
-            raise ValueError(f"unknown conditioning '{conditioning}': use concat or projection")
+            raise ValueError(f"unknown conditioning '{conditioning}': use input, concat or projection")
         # Registered only when used, so the textbook checkpoints keep their layout.
         self.classifier = AuxiliaryClassifier(width * start * start, num_classes) if aux_classifier else None
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None, classify: bool = False):
+        if self.plane_sizes:
+            if labels is None:
+                raise ValueError("this network is conditional: pass class labels")
+            images = torch.cat([images, label_planes(labels, self.plane_sizes, images)], 1)
+            images = images.contiguous(memory_format=memory_format_of(self.trunk[0].weight))
         features = self.trunk(images)
         scores = self.head(features, labels)
         return (scores, self.classifier(features)) if classify else scores
