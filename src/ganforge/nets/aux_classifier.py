@@ -10,6 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..data.attributes import attribute_values
+from .conditioning import label_sizes
 from .layout import flatten_features
 
 
@@ -18,7 +19,7 @@ class AuxiliaryClassifier(nn.Module):
 
     def __init__(self, features: int, num_classes: int | list[int]):
         super().__init__()
-        self.sizes = [num_classes] if isinstance(num_classes, int) else list(num_classes)
+        self.sizes = label_sizes(num_classes)
         if not self.sizes or min(self.sizes) < 2:
             raise ValueError("an auxiliary classifier needs class labels")
         self.logits = nn.Linear(features, sum(self.sizes))

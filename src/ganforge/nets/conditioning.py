@@ -8,6 +8,18 @@ from ..data.attributes import attribute_values
 from .layout import flatten_features
 
 
+def label_sizes(classes: int | list[int]) -> list[int]:
+    """The sizes of a label's attributes: a class count is one attribute, 0 (unconditional) none."""
+    sizes = [classes] if isinstance(classes, int) else list(classes)
+    return [] if sizes in ([], [0]) else sizes
+
+
+def require_labels(labels: torch.Tensor | None) -> torch.Tensor:
+    if labels is None:
+        raise ValueError("this network is conditional: pass class labels")
+    return labels
+
+
 class LabelEmbedding(nn.Module):
     """Maps labels to vectors to be joined to noise (G) or features (D); size 0 when unconditional.
 
@@ -18,8 +30,7 @@ class LabelEmbedding(nn.Module):
 
     def __init__(self, classes: int | list[int], dim: int):
         super().__init__()
-        sizes = [classes] if isinstance(classes, int) else list(classes)
-        sizes = [] if sizes in ([], [0]) else sizes
+        sizes = label_sizes(classes)
         self.embed = nn.Embedding(sizes[0], dim) if len(sizes) == 1 else None
         self.attributes = nn.ModuleList(nn.Embedding(n, dim) for n in sizes) if len(sizes) > 1 else None
         self.sizes = sizes
@@ -35,9 +46,7 @@ class LabelEmbedding(nn.Module):
     def join(self, x: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
         if self.dim == 0:
             return x
-        if labels is None:
-            raise ValueError("this network is conditional: pass class labels")
-        return torch.cat([x, *(part.to(x.dtype) for part in self.vectors(labels))], dim=1)
+        return torch.cat([x, *(part.to(x.dtype) for part in self.vectors(require_labels(labels)))], dim=1)
 
     def vectors(self, labels: torch.Tensor) -> list[torch.Tensor]:
         """One embedding per attribute of each label (one in all for plain classes), each [N, dim / attributes]."""

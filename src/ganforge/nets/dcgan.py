@@ -4,7 +4,7 @@ import torch.nn as nn
 
 from .aux_classifier import AuxiliaryClassifier
 from .conditional_norm import ConditionalBatchNorm2d
-from .conditioning import LabelEmbedding, ScoreHead, label_planes
+from .conditioning import LabelEmbedding, ScoreHead, label_planes, label_sizes, require_labels
 from .blocks import norm_2d
 from .layout import memory_format_of
 from .projection import ProjectionHead
@@ -71,8 +71,7 @@ class DCGANDiscriminator(nn.Module):
         super().__init__()
         channels, size, _ = image_shape
         start, downs = dcgan_layout(size)
-        sizes = [num_classes] if isinstance(num_classes, int) else list(num_classes)
-        self.plane_sizes = [n for n in sizes if n] if conditioning == "input" else []
+        self.plane_sizes = label_sizes(num_classes) if conditioning == "input" else []
         layers = [StridedConv2d(channels + sum(self.plane_sizes), features, 4, 2, 1), nn.LeakyReLU(0.2, True)]
         width = features
         for _ in range(downs - 1):
@@ -93,9 +92,7 @@ class DCGANDiscriminator(nn.Module):
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None, classify: bool = False):
         if self.plane_sizes:
-            if labels is None:
-                raise ValueError("this network is conditional: pass class labels")
-            images = torch.cat([images, label_planes(labels, self.plane_sizes, images)], 1)
+            images = torch.cat([images, label_planes(require_labels(labels), self.plane_sizes, images)], 1)
             images = images.contiguous(memory_format=memory_format_of(self.trunk[0].weight))
         features = self.trunk(images)
         scores = self.head(features, labels)

@@ -7,7 +7,7 @@ projections add up.
 import torch
 import torch.nn as nn
 
-from .conditioning import LabelEmbedding
+from .conditioning import LabelEmbedding, require_labels
 from .layout import flatten_features
 
 
@@ -24,10 +24,8 @@ class ProjectionHead(nn.Module):
         self.labels.initialise(nn.init.xavier_uniform_)  # the paper's init; N(0, 1) would swamp psi at the start
 
     def forward(self, features: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        if labels is None:
-            raise ValueError("this network is conditional: pass class labels")
         phi = flatten_features(features)
         score = self.psi(phi).squeeze(1)
-        for embedding in self.labels.vectors(labels):
+        for embedding in self.labels.vectors(require_labels(labels)):
             score = score + (embedding.to(phi.dtype) * phi).sum(1)
         return score
