@@ -48,8 +48,11 @@ TECHNIQUES = {
     "features-32": ["model.features=32"],
     "batch-64": ["train.batch_size=64"],
 }
-CONDITIONAL = {"projection": ["model.conditioning=projection"], "aux-classifier": ["model.aux_classifier=1"],
-               "conditional-norm": ["model.conditional_norm=true"]}
+# AC-GAN's classifier must not see the label: with faces-cgan's input planes it would read it there.
+CONDITIONAL = {"projection": ["model.conditioning=projection"],
+               "aux-classifier": ["model.aux_classifier=1", "model.conditioning=concat"],
+               "conditional-norm": ["model.conditional_norm=true"],
+               "mismatch": ["model.mismatch=1"]}
 ABLATIONS = {
     "mnist-dcgan": ("mnist-dcgan-plus", TECHNIQUES),
     "faces-dcgan": ("faces-dcgan-plus", TECHNIQUES),

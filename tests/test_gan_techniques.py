@@ -1,5 +1,5 @@
 """The improved-recipe techniques of the GAN method: DiffAugment, spectral norm, projection head, R1, AC-GAN,
-conditional batch norm."""
+conditional batch norm, the matching-aware D."""
 import pytest
 import torch
 import torch.nn as nn
@@ -18,6 +18,7 @@ from ganforge.nets.diffaugment import POLICIES, diff_augment
 from ganforge.nets.projection import ProjectionHead
 from ganforge.nets.spectral import apply_spectral_norm
 from ganforge.methods.factory import build_method
+from ganforge.methods.gan import wrong_labels
 from conftest import TINY
 from test_resume import assert_same_state
 
@@ -123,6 +124,7 @@ def test_r1_is_zero_for_a_constant_discriminator_and_positive_otherwise():
     ("model.r1_every=0", "model.r1"),
     ("model.aux_classifier=1", "model.aux_classifier needs a conditional run"),
     ("model.conditional_norm=true", "model.conditional_norm needs a conditional run"),
+    ("model.mismatch=1", "model.mismatch needs a conditional run"),
 ])
 def test_bad_technique_settings_raise_one_clear_error(override, message):
     # Ranges are refused by load_config already; choices when the method is built.
@@ -149,7 +151,7 @@ def test_techniques_off_keep_the_textbook_state_layout():
 EVERYTHING = ["model.conditional=true", "model.diffaugment=color,translation,cutout", "model.spectral_norm=true",
               "model.d_norm=none", "model.loss=hinge", "model.conditioning=projection", "model.r1=1",
               "model.r1_every=2", "model.ema_decay=0.9", "model.lr_discriminator=4e-4", "model.aux_classifier=1",
-              "model.conditional_norm=true"]
+              "model.conditional_norm=true", "model.mismatch=0.5"]
 
 
 def test_resume_is_bit_identical_with_every_technique_on(image_folder, tmp_path):
@@ -165,7 +167,7 @@ def test_resume_is_bit_identical_with_every_technique_on(image_folder, tmp_path)
     assert any(k.startswith("classifier.") for k in a["method"]["discriminator"])
     assert any(k.endswith("labels.embed.weight") and k.startswith("net.") for k in a["method"]["generator"])
     log = (resumed / "metrics.csv").read_text()
-    assert "r1_penalty" in log.splitlines()[0] and "class_loss_fake" in log.splitlines()[0]
+    assert all(name in log.splitlines()[0] for name in ("r1_penalty", "class_loss_fake", "loss_mismatch"))
 
 
 def test_spectral_norm_runs_one_power_iteration_per_forward_on_the_bf16_path():
@@ -219,6 +221,40 @@ def test_aux_classifier_learns_the_labels_and_trains_g_towards_them():
     fake = [float(log["class_loss_fake"]) for log in logs]
     assert real[0] > 0.3 and max(real[-10:]) < 0.1
     assert fake[0] > 0.5 and sum(fake[-10:]) / 10 < 0.35
+
+
+def test_aux_classifier_refuses_input_planes_that_would_tell_it_the_label():
+    cfg = load_config("mnist-dcgan", [*TINY, "model.conditional=true", "model.aux_classifier=1",
+                                      "model.conditioning=input"])
+    with pytest.raises(GanforgeError, match="conditioning=input lets D's classifier read the label"):
+        build_method(cfg, DataInfo((3, 32, 32), ["a", "b"]), torch.device("cpu"))
+
+
+def test_wrong_labels_are_always_another_class_and_reach_every_other_class():
+    torch.manual_seed(0)
+    labels = torch.arange(5).repeat(200)
+    wrong = wrong_labels(labels, 5)
+    assert (wrong != labels).all() and wrong.min() >= 0 and wrong.max() <= 4
+    for k in range(5):
+        assert set(wrong[labels == k].tolist()) == set(range(5)) - {k}
+
+
+def test_mismatch_teaches_d_to_reject_real_images_with_the_wrong_label():
+    """Two easy classes (dark, bright), the label as input planes: with model.mismatch D comes to call a real
+    image under the other class's label fake (without it, D(bright image, "dark") stays ~0.9 here)."""
+    torch.manual_seed(0)
+    cfg = load_config("mnist-dcgan", [*TINY, "model.conditional=true", "model.conditioning=input",
+                                      "model.mismatch=1", "model.lr_discriminator=1e-3"])
+    method = build_method(cfg, DataInfo((3, 32, 32), ["dark", "bright"]), torch.device("cpu"))
+    images = torch.cat([torch.full((4, 3, 32, 32), -0.8), torch.full((4, 3, 32, 32), 0.8)])
+    labels = torch.tensor([0] * 4 + [1] * 4)
+    logs = [method.train_step((images, labels)) for _ in range(30)]
+    mismatch = [float(log["loss_mismatch"]) for log in logs]
+    assert mismatch[0] > 0.5 and max(mismatch[-5:]) < 0.5 * mismatch[0]
+    with torch.no_grad():
+        method.discriminator.eval()
+        right, wrong = method.discriminator(images, labels), method.discriminator(images, 1 - labels)
+    assert (right > wrong).all() and torch.sigmoid(wrong).max() < 0.1
 
 
 def test_aux_classifier_needs_the_dcgan_architecture():

@@ -18,7 +18,7 @@ from ..capabilities import DiscriminatorScorer, Generator, RunPictures
 from .registry import register
 from .base import Method, adam, latent_noise, seeded
 from .ema import EMA
-from .gan_losses import LOSSES, discriminator_loss, generator_loss, gradient_penalty
+from .gan_losses import LOSSES, discriminator_loss, fake_side_loss, generator_loss, gradient_penalty
 from .gan_monitor import discriminator_stats
 from .regularizers import r1_penalty
 
@@ -59,12 +59,15 @@ class GanConfig:
     # AC-GAN (Odena et al. 2017): D also classifies real images, G is also trained so that its fakes are read as
     # their labels; the weight of both cross-entropies. Conditional DCGAN only; 0 = off.
     aux_classifier: float = 0.0
+    # Matching-aware D (Reed et al. 2016, GAN-CLS): real images paired with a wrong label are also fakes to D,
+    # weighted so; D must check that image and label agree. Conditional runs only; 0 = off.
+    mismatch: float = 0.0
 
 
 declare_ranges(GanConfig, latent_dim=POSITIVE, features=POSITIVE, mlp_hidden=POSITIVE, dropout=FRACTION,
                embed_dim=POSITIVE, n_critic=POSITIVE, clip_value=NON_NEGATIVE, gradient_penalty=NON_NEGATIVE,
                lr_generator=RATE, lr_discriminator=RATE, betas=FRACTION, ema_decay=FRACTION,
-               r1=NON_NEGATIVE, r1_every=POSITIVE, aux_classifier=NON_NEGATIVE)
+               r1=NON_NEGATIVE, r1_every=POSITIVE, aux_classifier=NON_NEGATIVE, mismatch=NON_NEGATIVE)
 
 
 def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
@@ -74,6 +77,11 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
     classes = (sizes[0] if len(sizes) == 1 else sizes) if cfg.conditional else 0
     if cfg.aux_classifier > 0 and not cfg.conditional:
         raise GanforgeError("model.aux_classifier needs a conditional run (model.conditional=true); set it to 0")
+    if cfg.mismatch > 0 and not cfg.conditional:
+        raise GanforgeError("model.mismatch needs a conditional run (model.conditional=true); set it to 0")
+    if cfg.aux_classifier > 0 and cfg.conditioning == "input":  # its features would have seen the label
+        raise GanforgeError("model.aux_classifier with model.conditioning=input lets D's classifier read the label "
+                            "from its input planes; use conditioning=concat or projection")
     if cfg.conditional_norm and not cfg.conditional:
         raise GanforgeError("model.conditional_norm needs a conditional run (model.conditional=true); "
                             "set it to false")
@@ -104,6 +112,11 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
     if cfg.spectral_norm:  # after init: it reparametrises the initialised weights
         apply_spectral_norm(discriminator)
     return generator, discriminator
+
+
+def wrong_labels(labels: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """Each label moved to another of the classes, uniformly (from the global RNG, which checkpoints keep)."""
+    return (labels + torch.randint(1, num_classes, labels.shape, device=labels.device)) % num_classes
 
 
 def build_optimizer(cfg: GanConfig, params, lr: float, device: torch.device) -> torch.optim.Optimizer:
@@ -186,6 +199,10 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
                 real_scores, class_loss_real = self.scores_and_class_loss(D, real_seen, y)
                 fake_scores = D(self.augment(fake.detach()), y).float()
                 loss_d = discriminator_loss(m.loss, real_scores, fake_scores)
+                if m.mismatch > 0:  # the same real images, each with another class's label, count as fake
+                    wrong = D(real_seen.detach(), wrong_labels(y, self.info.num_classes)).float()
+                    loss_mismatch = fake_side_loss(m.loss, wrong)
+                    loss_d = loss_d + m.mismatch * loss_mismatch
                 if class_loss_real is not None:  # D's classifier learns from real images only
                     loss_d = loss_d + m.aux_classifier * class_loss_real
                 if m.gradient_penalty > 0:
@@ -223,6 +240,8 @@ class GAN(Method, Generator, DiscriminatorScorer, RunPictures):
             logs["gradient_penalty"] = penalty.detach()
         if m.r1 > 0:  # the latest penalty (lazy R1 computes it every r1_every steps)
             logs["r1_penalty"] = self.last_r1
+        if m.mismatch > 0:
+            logs["loss_mismatch"] = loss_mismatch.detach()
         if class_loss_fake is not None:  # AC-GAN: D's cross-entropy on real images, and on G's fakes
             logs["class_loss_real"] = class_loss_real.detach()
             logs["class_loss_fake"] = class_loss_fake.detach()

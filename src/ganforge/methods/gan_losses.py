@@ -8,14 +8,33 @@ LOGIT_LOSSES = ("bce", "saturating")
 
 
 def discriminator_loss(kind: str, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    if kind in LOGIT_LOSSES:  # -log D(x) - log(1 - D(G(z))), with D = sigmoid(score)
-        return F.softplus(-real).mean() + F.softplus(fake).mean()
+    return real_side_loss(kind, real) + fake_side_loss(kind, fake)
+
+
+def real_side_loss(kind: str, real: torch.Tensor) -> torch.Tensor:
+    """D's loss on the scores of what it should call real."""
+    if kind in LOGIT_LOSSES:  # -log D(x), with D = sigmoid(score)
+        return F.softplus(-real).mean()
     if kind == "wgan":  # the critic maximises E[f(x)] - E[f(G(z))]
-        return fake.mean() - real.mean()
+        return -real.mean()
     if kind == "lsgan":
-        return 0.5 * ((real - 1).pow(2).mean() + fake.pow(2).mean())
+        return 0.5 * (real - 1).pow(2).mean()
     if kind == "hinge":
-        return F.relu(1 - real).mean() + F.relu(1 + fake).mean()
+        return F.relu(1 - real).mean()
+    raise ValueError(f"unknown GAN loss '{kind}': use one of {', '.join(LOSSES)}")
+
+
+def fake_side_loss(kind: str, fake: torch.Tensor) -> torch.Tensor:
+    """D's loss on the scores of what it should call fake (G's images; with model.mismatch, real images paired
+    with a wrong label)."""
+    if kind in LOGIT_LOSSES:  # -log(1 - D(G(z)))
+        return F.softplus(fake).mean()
+    if kind == "wgan":
+        return fake.mean()
+    if kind == "lsgan":
+        return 0.5 * fake.pow(2).mean()
+    if kind == "hinge":
+        return F.relu(1 + fake).mean()
     raise ValueError(f"unknown GAN loss '{kind}': use one of {', '.join(LOSSES)}")
 
 
