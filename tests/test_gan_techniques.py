@@ -207,16 +207,21 @@ def test_aux_classifier_reads_each_attribute_of_a_combined_label():
     assert d(torch.randn(6, 3, 32, 32), labels).shape == (6,)
 
 
-def test_aux_classifier_learns_the_labels_and_trains_g_towards_them():
-    """Two easy classes (dark, bright): D's classifier learns them from real images only, and G's fakes come to be
-    read as the labels they were drawn for (their cross-entropy falls from chance)."""
+def trained_on_dark_and_bright(overrides: list[str], steps: int):
+    """A tiny conditional GAN trained `steps` steps on two easy classes, four dark and four bright images:
+    (method, images, labels, each step's logs)."""
     torch.manual_seed(0)
-    cfg = load_config("mnist-dcgan", [*TINY, "model.conditional=true", "model.aux_classifier=1",
-                                      "model.lr_discriminator=1e-3", "model.lr_generator=1e-3"])
+    cfg = load_config("mnist-dcgan", [*TINY, "model.conditional=true", "model.lr_discriminator=1e-3", *overrides])
     method = build_method(cfg, DataInfo((3, 32, 32), ["dark", "bright"]), torch.device("cpu"))
     images = torch.cat([torch.full((4, 3, 32, 32), -0.8), torch.full((4, 3, 32, 32), 0.8)])
     labels = torch.tensor([0] * 4 + [1] * 4)
-    logs = [method.train_step((images, labels)) for _ in range(40)]
+    return method, images, labels, [method.train_step((images, labels)) for _ in range(steps)]
+
+
+def test_aux_classifier_learns_the_labels_and_trains_g_towards_them():
+    """Two easy classes (dark, bright): D's classifier learns them from real images only, and G's fakes come to be
+    read as the labels they were drawn for (their cross-entropy falls from chance)."""
+    *_, logs = trained_on_dark_and_bright(["model.aux_classifier=1", "model.lr_generator=1e-3"], 40)
     real = [float(log["class_loss_real"]) for log in logs]
     fake = [float(log["class_loss_fake"]) for log in logs]
     assert real[0] > 0.3 and max(real[-10:]) < 0.1
@@ -242,13 +247,7 @@ def test_wrong_labels_are_always_another_class_and_reach_every_other_class():
 def test_mismatch_teaches_d_to_reject_real_images_with_the_wrong_label():
     """Two easy classes (dark, bright), the label as input planes: with model.mismatch D comes to call a real
     image under the other class's label fake (without it, D(bright image, "dark") stays ~0.9 here)."""
-    torch.manual_seed(0)
-    cfg = load_config("mnist-dcgan", [*TINY, "model.conditional=true", "model.conditioning=input",
-                                      "model.mismatch=1", "model.lr_discriminator=1e-3"])
-    method = build_method(cfg, DataInfo((3, 32, 32), ["dark", "bright"]), torch.device("cpu"))
-    images = torch.cat([torch.full((4, 3, 32, 32), -0.8), torch.full((4, 3, 32, 32), 0.8)])
-    labels = torch.tensor([0] * 4 + [1] * 4)
-    logs = [method.train_step((images, labels)) for _ in range(30)]
+    method, images, labels, logs = trained_on_dark_and_bright(["model.conditioning=input", "model.mismatch=1"], 30)
     mismatch = [float(log["loss_mismatch"]) for log in logs]
     assert mismatch[0] > 0.5 and max(mismatch[-5:]) < 0.5 * mismatch[0]
     with torch.no_grad():
