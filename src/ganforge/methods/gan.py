@@ -75,16 +75,12 @@ def build_networks(cfg: GanConfig, image_shape: tuple[int, int, int],
     sizes = attribute_sizes(class_names)
     # One attribute: a plain class count (the checkpoints of single-label runs keep their layout).
     classes = (sizes[0] if len(sizes) == 1 else sizes) if cfg.conditional else 0
-    if cfg.aux_classifier > 0 and not cfg.conditional:
-        raise GanforgeError("model.aux_classifier needs a conditional run (model.conditional=true); set it to 0")
-    if cfg.mismatch > 0 and not cfg.conditional:
-        raise GanforgeError("model.mismatch needs a conditional run (model.conditional=true); set it to 0")
+    for key, off in (("aux_classifier", "0"), ("mismatch", "0"), ("conditional_norm", "false")):
+        if getattr(cfg, key) and not cfg.conditional:
+            raise GanforgeError(f"model.{key} needs a conditional run (model.conditional=true); set it to {off}")
     if cfg.aux_classifier > 0 and cfg.conditioning == "input":  # its features would have seen the label
         raise GanforgeError("model.aux_classifier with model.conditioning=input lets D's classifier read the label "
                             "from its input planes; use conditioning=concat or projection")
-    if cfg.conditional_norm and not cfg.conditional:
-        raise GanforgeError("model.conditional_norm needs a conditional run (model.conditional=true); "
-                            "set it to false")
     if cfg.conditioning not in ("input", "concat", "projection"):
         raise GanforgeError(f"unknown model.conditioning '{cfg.conditioning}': use input, concat or projection")
     if cfg.architecture == "mlp":
